@@ -240,7 +240,7 @@ SUB_ALT: dict[str, list[tuple[str, str]]] = {
     "CL-BI": [("es", "Bío Bío"), ("es", "Bío-Bío")],
     "CL-MA": [("es", "Magallanes y de la Antártica Chilena"), ("es", "Magallanes y Antártica Chilena")],
     "CL-RM": [("es", "Región Metropolitana")],
-    "CO-DC": [("es", "Bogotá D.C."), ("es", "Bogotá, D.C."), ("es", "Distrito Capital")],
+    "CO-DC": [("es", "Bogotá D.C."), ("es", "Bogotá, D.C.")],
     "CU-03": [("es", "Habana"), ("es", "Ciudad de La Habana")],
     "EC-W": [("es", "Islas Galápagos"), ("en", "Galapagos Islands")],
     "GT-14": [("es", "El Quiché")],

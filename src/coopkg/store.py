@@ -1,0 +1,97 @@
+"""Store: the embedded Oxigraph store on disk, one named graph per document, plus the model's graphs.
+
+Every write of a document's graph is one SPARQL update, so a crash never leaves half a document behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .namespaces import CK
+
+DEFAULT_STORE = Path(".coopkg") / "store"
+#: Named graphs of the model files; fixed IRIs so that any store holds them in the same place.
+MODEL_GRAPH_BASE = "https://w3id.org/coopkg/graph/model/"
+
+
+def default_store_path() -> Path:
+    """`$COOPKG_STORE`, or `.coopkg/store` in the current folder."""
+    return Path(os.environ.get("COOPKG_STORE") or DEFAULT_STORE)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    name: str
+    sha256: str
+    graph: str
+
+
+def ntriples(graph: Graph) -> str:
+    """Sorted N-Triples of a graph: the same graph always gives the same text."""
+    data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "\n".join(sorted(line for line in data.splitlines() if line.strip())) + "\n"
+
+
+class GraphStore:
+    """A coopkg store: documents' named graphs, model graphs and a build log, in Oxigraph."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_store_path()
+        if read_only:
+            if not self.path.exists():
+                raise FileNotFoundError(f"no coopkg store at {self.path} (run `coopkg build` first)")
+            self.store = ox.Store.read_only(str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.store = ox.Store(str(self.path))
+
+    # -- documents ---------------------------------------------------------------------------
+    def documents(self) -> dict[str, StoredDocument]:
+        """The documents in the store, by file name."""
+        rows = self.store.query(
+            "SELECT ?g ?name ?sha WHERE { GRAPH ?g { ?d a ck:Document ; ck:fileName ?name ; ck:sha256 ?sha } }",
+            prefixes={"ck": str(CK)})
+        return {r["name"].value: StoredDocument(r["name"].value, r["sha"].value, r["g"].value) for r in rows}
+
+    def replace_graph(self, graph_iri: str, graph: Graph) -> None:
+        """Replace a named graph's contents in one transaction."""
+        body = ntriples(graph)
+        self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}")
+
+    def drop_graph(self, graph_iri: str) -> None:
+        self.store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+    # -- the model ---------------------------------------------------------------------------
+    def sync_model(self, paths: list[Path]) -> list[Path]:
+        """Load each model file into its own graph unless the stored copy has the same hash; returns those loaded."""
+        loaded = []
+        for path in paths:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            graph_iri = MODEL_GRAPH_BASE + path.stem
+            node = ox.NamedNode(graph_iri)
+            stored = list(self.store.quads_for_pattern(node, ox.NamedNode(str(CK.sha256)), None, node))
+            if stored and stored[0].object.value == digest:
+                continue
+            model = Graph().parse(data=data, format="turtle")
+            body = ntriples(model)
+            self.store.update(
+                f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}"
+                f"<{graph_iri}> <{CK.sha256}> \"{digest}\" .\n}} }}")
+            loaded.append(path)
+        return loaded
+
+    # -- queries -----------------------------------------------------------------------------
+    def query(self, sparql: str, substitutions: dict | None = None):
+        return self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    def flush(self) -> None:
+        self.store.flush()

@@ -1,0 +1,181 @@
+"""The model at run time: ontology and vocabularies loaded once, with lookup tables for the extractors.
+
+Organisations, places and theme phrases come from the Turtle files in ontology/, never from code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .gazetteer import PhraseIndex
+from .namespaces import CK, HR, ORG_TYPE, SCHEMA, SDGO
+from .resources import model_paths
+
+
+@dataclass(frozen=True)
+class KnownOrganisation:
+    iri: str
+    labels: dict[str, str]  # language -> preferred label
+    acronyms: tuple[str, ...]
+    based_in: str | None  # place IRI of its home country
+    kind: str | None  # organisation-type concept IRI
+
+
+@dataclass(frozen=True)
+class KnownPlace:
+    iri: str
+    kind: str  # country | subdivision | region
+    code: str
+    labels: dict[str, str]
+    within: tuple[str, ...]  # places it is directly contained in
+
+    @property
+    def label(self) -> str:
+        return self.labels.get("en") or self.labels.get("es") or self.code
+
+
+def _labels(graph: Graph, node: URIRef, prop=SKOS.prefLabel) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lit in sorted(graph.objects(node, prop)):
+        if isinstance(lit, Literal):
+            out.setdefault(lit.language or "", str(lit))
+    return out
+
+
+@dataclass
+class Vocabulary:
+    """The ontology and vocabularies as one rdflib graph, with the indexes built from it."""
+
+    graph: Graph
+    files: tuple[Path, ...] = field(default=())
+
+    @classmethod
+    def load(cls, paths: list[Path] | None = None) -> "Vocabulary":
+        paths = list(paths or model_paths())
+        graph = Graph()
+        for path in paths:
+            graph.parse(path, format="turtle")
+        return cls(graph, tuple(paths))
+
+    # -- organisations ----------------------------------------------------------------------
+    @cached_property
+    def organisations(self) -> dict[str, KnownOrganisation]:
+        g = self.graph
+        out = {}
+        for node in sorted(g.subjects(RDF.type, CK.Organisation)):
+            based = g.value(node, CK.basedIn)
+            kind = g.value(node, CK.organisationType)
+            out[str(node)] = KnownOrganisation(
+                iri=str(node), labels=_labels(g, node),
+                acronyms=tuple(sorted({str(a) for a in g.objects(node, CK.acronym)})),
+                based_in=str(based) if based else None, kind=str(kind) if kind else None)
+        return out
+
+    def government_of(self, country_iri: str) -> str | None:
+        """The registry's national government of a country, if it has one."""
+        return next((o.iri for o in self.organisations.values()
+                     if o.based_in == country_iri and o.kind == str(ORG_TYPE["national-government"])), None)
+
+    @cached_property
+    def organisation_index(self) -> PhraseIndex:
+        g, index = self.graph, PhraseIndex()
+        for iri in self.organisations:
+            node = URIRef(iri)
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for label in g.objects(node, prop):
+                    index.add(str(label), iri)
+            for acronym in g.objects(node, CK.acronym):
+                index.add(str(acronym), iri, case_sensitive=True)
+        return index
+
+    # -- places -----------------------------------------------------------------------------
+    @cached_property
+    def places(self) -> dict[str, KnownPlace]:
+        g = self.graph
+        out = {}
+        for cls, kind in ((CK.Country, "country"), (CK.Subdivision, "subdivision"), (CK.Region, "region")):
+            for node in sorted(g.subjects(RDF.type, cls)):
+                out[str(node)] = KnownPlace(
+                    iri=str(node), kind=kind, code=str(g.value(node, SKOS.notation) or ""),
+                    labels=_labels(g, node),
+                    within=tuple(sorted(str(p) for p in g.objects(node, SCHEMA.containedInPlace))))
+        return out
+
+    @cached_property
+    def place_index(self) -> PhraseIndex:
+        g, index = self.graph, PhraseIndex()
+        for iri, place in self.places.items():
+            node = URIRef(iri)
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for label in g.objects(node, prop):
+                    index.add(str(label), iri)
+        return index
+
+    def country_of(self, place_iri: str) -> str | None:
+        """The country a subdivision lies in (or the country itself)."""
+        place = self.places.get(place_iri)
+        if place is None:
+            return None
+        if place.kind == "country":
+            return place_iri
+        return next((p for p in place.within if self.places.get(p, None) and self.places[p].kind == "country"), None)
+
+    def regions_of(self, place_iri: str) -> set[str]:
+        """Every region a place lies in, transitively."""
+        seen: set[str] = set()
+        todo = [place_iri]
+        while todo:
+            for parent in self.places.get(todo.pop(), KnownPlace("", "", "", {}, ())).within:
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return {p for p in seen if self.places.get(p) and self.places[p].kind == "region"}
+
+    # -- concept schemes ----------------------------------------------------------------------
+    def concept_index(self, scheme: str) -> PhraseIndex:
+        """Index of the labels of a concept scheme's concepts (prefLabel, altLabel, hiddenLabel)."""
+        g, index = self.graph, PhraseIndex()
+        for concept in sorted(g.subjects(SKOS.inScheme, URIRef(scheme))):
+            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+                for label in g.objects(concept, prop):
+                    index.add(str(label), str(concept))
+        return index
+
+    @cached_property
+    def hr_index(self) -> PhraseIndex:
+        return self.concept_index("https://w3id.org/coopkg/voc/hr-theme")
+
+    @cached_property
+    def activity_index(self) -> PhraseIndex:
+        return self.concept_index("https://w3id.org/coopkg/voc/activity")
+
+    @cached_property
+    def target_group_index(self) -> PhraseIndex:
+        return self.concept_index("https://w3id.org/coopkg/voc/target-group")
+
+    @cached_property
+    def hr_notations(self) -> dict[str, str]:
+        """HR theme IRI -> notation."""
+        g = self.graph
+        return {str(c): str(g.value(c, SKOS.notation)) for c in g.subjects(RDF.type, CK.HumanRightsTheme)}
+
+    @cached_property
+    def sdg_codes(self) -> set[str]:
+        """Notations of every SDG goal and target ("5", "16.10")."""
+        g = self.graph
+        codes = set()
+        for cls in (SDGO.Goal, SDGO.Target):
+            for node in g.subjects(RDF.type, cls):
+                codes.add(str(node).rsplit("/", 1)[-1])
+        return codes
+
+    def concept_label(self, iri: str, language: str = "en") -> str:
+        labels = _labels(self.graph, URIRef(iri))
+        return labels.get(language) or labels.get("en") or next(iter(labels.values()), iri)
+
+
+HR_SCHEME = str(HR)[:-1]
