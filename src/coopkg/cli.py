@@ -103,3 +103,93 @@ def query(name: str, params: tuple[str, ...], store_path: Path | None, fmt: str)
     except (FileNotFoundError, ValueError) as err:
         raise click.UsageError(str(err)) from None
     click.echo(format_results(solutions, fmt), nl=False)
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_queries(fmt: str) -> None:
+    """List the saved queries with their parameters and summaries.
+
+    \b
+    Example:
+      coopkg queries
+    """
+    import json
+
+    from .query import render_table, saved_queries
+
+    queries = saved_queries()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "summary": q.summary, "description": q.description,
+                                "tags": list(q.tags),
+                                "parameters": [{"name": p.name, "required": p.required, "type": p.kind}
+                                               for p in q.parameters]} for q in queries.values()], indent=2))
+        return
+    rows = [[q.name, ", ".join(p.name + ("" if p.required else "?") for p in q.parameters), q.summary]
+            for q in queries.values()]
+    click.echo(render_table(["name", "parameters", "summary"], rows, max_width=100), nl=False)
+
+
+@main.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
+              help="text: one line per problem; turtle: the raw SHACL validation report.")
+def validate(store_path: Path | None, fmt: str) -> None:
+    """Validate every document graph in the store against the SHACL shapes; exit 1 if any does not conform.
+
+    \b
+    Example:
+      coopkg validate --store .coopkg/store
+    """
+    from rdflib import Graph
+
+    from .store import GraphStore
+    from .validate import Validator, validate_store
+    from .vocabulary import Vocabulary
+
+    try:
+        store = GraphStore(store_path or default_store_path(), read_only=True)
+    except FileNotFoundError as err:
+        raise click.UsageError(str(err)) from None
+    reports = validate_store(store, Validator(Vocabulary.load()))
+    failing = {name: r for name, r in reports.items() if not r.conforms}
+    if fmt == "turtle":
+        merged = Graph()
+        for r in reports.values():
+            merged += r.graph
+        click.echo(merged.serialize(format="turtle"), nl=False)
+    else:
+        for name, report in failing.items():
+            for v in report.violations:
+                _err(f"{name}: {v.line()}")
+        click.echo(f"{len(reports)} documents validated, {len(failing)} do not conform")
+    if failing:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nt", "nq", "json-ld"]), default="turtle",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@_store_option
+@click.option("--with-model", is_flag=True, help="Include the ontology and vocabulary graphs.")
+@click.option("--with-build-log", is_flag=True, help="Include the build log (times make output differ run to run).")
+def export(fmt: str, output: Path | None, store_path: Path | None, with_model: bool, with_build_log: bool) -> None:
+    """Write the graph in an RDF format: document graphs, merged for triple formats.
+
+    \b
+    Example:
+      coopkg export --format json-ld --output out/graph.jsonld
+    """
+    from .export import export as run_export
+    from .export import write_atomically
+    from .store import GraphStore
+
+    try:
+        store = GraphStore(store_path or default_store_path(), read_only=True)
+    except FileNotFoundError as err:
+        raise click.UsageError(str(err)) from None
+    if output is None:
+        sys.stdout.buffer.write(run_export(store, fmt, model=with_model, build_log=with_build_log))
+        return
+    write_atomically(output, lambda handle: run_export(store, fmt, handle, model=with_model, build_log=with_build_log))

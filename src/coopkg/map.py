@@ -97,8 +97,10 @@ class _Writer:
         self.add(quote, OA.prefix, Literal(text[max(0, span.start - _QUOTE_CONTEXT):span.start]))
         self.add(quote, OA.suffix, Literal(text[span.end:span.end + _QUOTE_CONTEXT]))
         self.add(position, RDF.type, OA.TextPositionSelector)
-        self.add(position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        # xsd:integer, not the Web Annotation model's nonNegativeInteger: Oxigraph stores derived
+        # integer types as xsd:integer, and a graph must validate the same before and after storing
+        self.add(position, OA.start, Literal(span.start))
+        self.add(position, OA.end, Literal(span.end))
 
 
 def date_literal(value: str) -> Literal:

@@ -95,3 +95,12 @@ class GraphStore:
 
     def flush(self) -> None:
         self.store.flush()
+
+
+
+def graph_of(store: GraphStore, graph_iri: str) -> Graph:
+    """One named graph of the store as an rdflib Graph (for validation and notebooks)."""
+    triples = (ox.Triple(q.subject, q.predicate, q.object)
+               for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=data.decode("utf-8"), format="nt")

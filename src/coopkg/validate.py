@@ -98,3 +98,10 @@ def _short(term) -> str:
 
 
 
+
+
+def validate_store(store, validator: Validator) -> dict[str, Report]:
+    """Validate every document graph in a store; returns the report of each, by file name."""
+    from .store import graph_of
+
+    return {name: validator.validate(graph_of(store, doc.graph)) for name, doc in sorted(store.documents().items())}

@@ -212,11 +212,18 @@ def merge_organisations(found: list[OrganisationFact]) -> list[OrganisationFact]
     """One fact per organisation and role; unknown names merged with their acronym; table-only partners kept
     only where no sentence gives the organisation a role."""
     by_acronym = {normal_key(f.acronym): f for f in found if f.iri is None and f.acronym}
+    unknown_names = sorted({f.name for f in found if f.iri is None}, key=len, reverse=True)
     resolved = []
     for f in found:
         if f.iri is None and normal_key(f.name) in by_acronym and not f.acronym:
             full = by_acronym[normal_key(f.name)]
             f = OrganisationFact(full.name, f.role, f.evidence, None, full.acronym)
+        elif f.iri is None:
+            # "el Poder Judicial y el Ministerio Público de Honduras": a name cut short by a shared ending
+            longer = next((n for n in unknown_names if len(n) > len(f.name) and
+                           normal_key(n).startswith(normal_key(f.name) + " ")), None)
+            if longer:
+                f = OrganisationFact(longer, f.role, f.evidence, None, f.acronym)
         resolved.append(f)
     key = lambda f: f.iri or "name:" + normal_key(f.name)  # noqa: E731
     sentence_roles: dict[str, set[str]] = {}
