@@ -102,9 +102,15 @@ def _clause_end(text: str, start: int, limit: int, vocab: Vocabulary) -> int:
     """Where a role clause stops; a stop word inside a known name ("... Foundation for ...") does not count."""
     protected = vocab.organisation_index.find(text, start, limit) + vocab.place_index.find(text, start, limit)
     for m in _CLAUSE_END.finditer(text, start, limit):
-        if not any(p.start <= m.start() < p.end for p in protected):
-            return m.start()
+        if any(p.start <= m.start() < p.end for p in protected) or _is_abbreviation_dot(text, m.start()):
+            continue
+        return m.start()
     return limit
+
+
+def _is_abbreviation_dot(text: str, pos: int) -> bool:
+    """The dot of "I.P." or "S.A." ends a name, not a sentence."""
+    return text[pos] == "." and bool(re.search(r"(?:^|[\s.])[A-Z]$", text[max(0, pos - 2):pos]))
 
 
 def organisations_in_clause(text: str, clause: _Clause, vocab: Vocabulary, sentences: Sentences) -> list[OrganisationFact]:
@@ -212,7 +218,7 @@ def merge_organisations(found: list[OrganisationFact]) -> list[OrganisationFact]
     """One fact per organisation and role; unknown names merged with their acronym; table-only partners kept
     only where no sentence gives the organisation a role."""
     by_acronym = {normal_key(f.acronym): f for f in found if f.iri is None and f.acronym}
-    unknown_names = sorted({f.name for f in found if f.iri is None}, key=len, reverse=True)
+    names = sorted({(f.name, f.iri) for f in found}, key=lambda n: (-len(n[0]), n))
     resolved = []
     for f in found:
         if f.iri is None and normal_key(f.name) in by_acronym and not f.acronym:
@@ -220,10 +226,10 @@ def merge_organisations(found: list[OrganisationFact]) -> list[OrganisationFact]
             f = OrganisationFact(full.name, f.role, f.evidence, None, full.acronym)
         elif f.iri is None:
             # "el Poder Judicial y el Ministerio Público de Honduras": a name cut short by a shared ending
-            longer = next((n for n in unknown_names if len(n) > len(f.name) and
-                           normal_key(n).startswith(normal_key(f.name) + " ")), None)
+            longer = next((n for n in names if len(n[0]) > len(f.name) and
+                           normal_key(n[0]).startswith(normal_key(f.name) + " ")), None)
             if longer:
-                f = OrganisationFact(longer, f.role, f.evidence, None, f.acronym)
+                f = OrganisationFact(longer[0], f.role, f.evidence, longer[1], f.acronym)
         resolved.append(f)
     key = lambda f: f.iri or "name:" + normal_key(f.name)  # noqa: E731
     sentence_roles: dict[str, set[str]] = {}
