@@ -106,7 +106,7 @@ def extract_dates(doc: Document, sentences: Sentences) -> tuple[DateFact | None,
 
     for m in RANGE.finditer(text):
         a, b = parse_date(m.group("a")), parse_date(m.group("b"))
-        if not a or not b or b[:4] < a[:4] or (len(m.group("a")) == 4 and len(m.group("b")) == 4 and not _year_range_context(m)):
+        if not a or not b or (len(m.group("a")) == 4 and len(m.group("b")) == 4 and not _year_range_context(m)):
             continue
         rank = _section_rank(doc, m.start())
         candidates.append(_Candidate(fact(a, m.start(), "date:range"), fact(b, m.start(), "date:range"), rank))
