@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from coopkg.build import build
-from coopkg.query import csv_rows, format_results, get_saved_query, run_saved_query
+from coopkg.query import get_saved_query, run_saved_query
 from coopkg.store import GraphStore, graph_of
 
 from conftest import DEV_CORPUS, SEEDS, coopkg_command, need_shared
 
 
 def programmes(store: GraphStore) -> list[dict[str, str]]:
-    return csv_rows(format_results(run_saved_query(store, get_saved_query("programmes")), "csv"))
+    table = run_saved_query(store, get_saved_query("programmes"))
+    return [{v: r[v].value if v in r else "" for v in table.variables} for r in table.rows]
 
 
 def cell(row: dict, column: str) -> set[str]:

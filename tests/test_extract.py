@@ -174,3 +174,29 @@ def test_evidence_offsets_point_at_the_quote(write_doc, vocab):
 def test_unknown_registry_iris_are_not_invented(vocab):
     assert str(ORG["european-union"]) in vocab.organisations
     assert str(PLACE["MX-OAX"]) in vocab.places
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It is implemented by the Caribbean Institute for Meteorology and Hydrology (CIMH) and the Fundación Mar Azul.",
+     [("implementing", "Caribbean Institute for Meteorology and Hydrology"), ("implementing", "Fundación Mar Azul")]),
+    ("Es ejecutado por el Ministerio de Medio Ambiente y Agua (MMAyA) y la Asociación Agua Viva.",
+     [("implementing", "Asociación Agua Viva"), ("implementing", "Ministerio de Medio Ambiente y Agua")]),
+    ("It is co-financed by the European Union and Sweden.", [("funding", "Sweden"), ("funding", "european-union")]),
+    ("Funded by Spain through the Spanish Agency for International Development Cooperation (AECID).",
+     [("funding", "Spain"), ("funding", "aecid")]),
+    ("Implemented by the International Labour Organization (ILO) in partnership with the Asociación Textil Justa.",
+     [("implementing", "Asociación Textil Justa"), ("implementing", "ilo")]),
+    ("Entre 2019 y 2022, la Unión Europea financió el programa.", [("funding", "european-union")]),
+    ("Cofinanciado por la Agencia Italiana de Cooperación para el Desarrollo (AICS) de Italia.", [("funding", "aics")]),
+])
+def test_role_lists_keep_names_whole(write_doc, vocab, sentence, expected):
+    f = facts_of(write_doc, vocab, "r.md", summary("Programa Prueba", sentence, location="Bolivia"))
+    assert roles(f) == sorted(expected)
+    assert not {"SE", "ES", "IT"} & set(codes(f.places))
+
+
+def test_common_word_subdivision_next_to_its_level_word(write_doc, vocab):
+    f = facts_of(write_doc, vocab, "p.md", summary("Empleo", "Pilots in Asunción and the Central Department of Paraguay."))
+    assert "PY-11" in codes(f.places)
+    g = facts_of(write_doc, vocab, "q.md", summary("Empleo", "A central role in Paraguay."))
+    assert "PY-11" not in codes(g.places)

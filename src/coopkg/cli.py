@@ -74,17 +74,22 @@ def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bo
 
 @main.command()
 @click.argument("name")
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter (repeatable). Labels, acronyms, codes and IRIs are all accepted.")
 @_store_option
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run on this SPARQL 1.1 endpoint instead of the store (its default graph must be the union graph).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-def query(name: str, params: tuple[str, ...], store_path: Path | None, fmt: str) -> None:
-    """Run the saved query NAME and print its results.
+def query(name: str, params: tuple[str, ...], store_path: Path | None, endpoint: str | None, fmt: str) -> None:
+    """Run the saved query NAME and print its results (W3C SPARQL CSV/TSV/JSON, or a table).
 
     \b
-    Example:
+    Examples:
       coopkg query programmes --format csv > programmes.csv
+      coopkg query programmes-by-funder --param funder=AECID
+      coopkg query programmes --endpoint http://127.0.0.1:7878/query
     """
-    from .query import format_results, get_saved_query, run_saved_query
+    from .query import EndpointTarget, QueryError, StoreTarget, get_saved_query, run_saved_query
     from .store import GraphStore
 
     bound = {}
@@ -95,14 +100,12 @@ def query(name: str, params: tuple[str, ...], store_path: Path | None, fmt: str)
         bound[key.strip()] = value
     try:
         saved = get_saved_query(name)
-    except KeyError as err:
-        raise click.UsageError(str(err.args[0])) from None
-    try:
-        store = GraphStore(store_path or default_store_path(), read_only=True)
-        solutions = run_saved_query(store, saved, bound)
-    except (FileNotFoundError, ValueError) as err:
+        target = EndpointTarget(endpoint) if endpoint else StoreTarget(
+            GraphStore(store_path or default_store_path(), read_only=True))
+        table = run_saved_query(target, saved, bound)
+    except (FileNotFoundError, QueryError) as err:
         raise click.UsageError(str(err)) from None
-    click.echo(format_results(solutions, fmt), nl=False)
+    click.echo(table.format(fmt), nl=False)
 
 
 @main.command("queries")
@@ -116,7 +119,8 @@ def list_queries(fmt: str) -> None:
     """
     import json
 
-    from .query import render_table, saved_queries
+    from .query import saved_queries
+    from .results import render_table
 
     queries = saved_queries()
     if fmt == "json":

@@ -52,6 +52,7 @@ class OrganisationFact:
     evidence: Evidence
     iri: str | None = None
     acronym: str | None = None
+    span: Span | None = None  # where the name stands in the text
 
 
 @dataclass(frozen=True)

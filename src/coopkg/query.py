@@ -1,30 +1,39 @@
-"""Query: saved SPARQL queries (one .rq file each, grlc-style header) and running them with bound parameters.
+"""Query: saved SPARQL queries (one .rq file each, grlc-style header) and running them with bound parameters,
+on the embedded store or on any SPARQL 1.1 endpoint.
 
-Results come back as W3C SPARQL results (CSV, TSV, JSON) or as a table for people.
+Parameter values become RDF terms: a label, acronym, code or IRI given for an `_iri` parameter is resolved to a
+resource first; nothing a user types is ever pasted into query text as text.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from .resources import resource_dir
+from .results import ResultTable
 from .store import GraphStore
+from .text import normal_key
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class QueryError(ValueError):
+    """A query that cannot run as asked: unknown name, missing or unresolvable parameter, endpoint refusal."""
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """A query parameter: `?_name` is required, `?__name` optional; a suffix such as `_iri` gives its type."""
+    """`?_name` is required, `?__name` optional; a suffix (`_iri`, `_date`, `_year`, `_integer` ...) gives its type."""
 
     name: str
     variable: str
     required: bool
-    kind: str  # literal | iri | number | date ...
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -37,14 +46,15 @@ class SavedQuery:
     tags: tuple[str, ...] = ()
     defaults: dict = field(default_factory=dict)
     parameters: tuple[Parameter, ...] = ()
+    examples: dict = field(default_factory=dict)
 
 
 _HEADER = re.compile(r"^#\+\s?(.*)$")
-_PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_(iri|number|integer|decimal|date|year|literal|string))?\b")
+_PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)(?:_(iri|integer|decimal|date|year|string))?\b")
 
 
 def parse_saved_query(path: Path) -> SavedQuery:
-    """A saved query with its grlc-style header: `#+ key: value` lines, values may continue on `#+   ` lines."""
+    """A saved query with its header of `#+ key: value` lines (values may go on over `#+   ` lines)."""
     text = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
     current = None
@@ -60,20 +70,25 @@ def parse_saved_query(path: Path) -> SavedQuery:
             current = key.group(1)
             meta[current] = key.group(2).strip()
         elif current:
-            meta[current] = (meta[current] + " " + body.strip()).strip()
-    tags = tuple(t for t in re.split(r"[\s,]*-\s+|,\s*", meta.get("tags", "")) if t.strip())
-    defaults = _parse_defaults(meta.get("defaults", ""))
+            meta[current] = (meta[current] + "\n" + body.strip()).strip()
     params: dict[str, Parameter] = {}
-    body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#"))
-    for m in _PARAM.finditer(body):
+    for m in _PARAM.finditer(strip_comments(text)):
         name = m.group(2)
-        params.setdefault(name, Parameter(name, m.group(0)[1:], m.group(1) == "_", m.group(3) or "literal"))
+        params.setdefault(name, Parameter(name, m.group(0)[1:], m.group(1) == "_", m.group(3) or "string"))
     return SavedQuery(name=path.stem, path=path, text=text, summary=meta.get("summary", ""),
-                      description=meta.get("description", ""), tags=tuple(t.strip() for t in tags),
-                      defaults=defaults, parameters=tuple(params.values()))
+                      description=" ".join(meta.get("description", "").split()),
+                      tags=tuple(t.strip(" -") for t in re.split(r"[\n,]", meta.get("tags", "")) if t.strip(" -")),
+                      defaults=_mapping(meta.get("defaults", "")), parameters=tuple(params.values()),
+                      examples=_mapping(meta.get("example", "")))
 
 
-def _parse_defaults(value: str) -> dict:
+def strip_comments(text: str) -> str:
+    """Query text without comment lines (a `#` inside an IRI or string is not a comment)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _mapping(value: str) -> dict:
+    """`{"a": 1}` or YAML-ish `- a: 1` lines as a dict."""
     value = value.strip()
     if not value:
         return {}
@@ -81,10 +96,7 @@ def _parse_defaults(value: str) -> dict:
         parsed = json.loads(value)
         return parsed if isinstance(parsed, dict) else {}
     except json.JSONDecodeError:
-        out = {}
-        for part in re.findall(r"([A-Za-z_]\w*)\s*:\s*([^,}]+)", value):
-            out[part[0]] = part[1].strip().strip("'\"")
-        return out
+        return {k: v.strip().strip("'\"") for k, v in re.findall(r"([A-Za-z_]\w*)\s*:\s*([^,\n}]+)", value)}
 
 
 def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
@@ -95,64 +107,162 @@ def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
 def get_saved_query(name: str, folder: Path | None = None) -> SavedQuery:
     queries = saved_queries(folder)
     if name not in queries:
-        known = ", ".join(sorted(queries)) or "none"
-        raise KeyError(f"no saved query named {name!r} (known: {known})")
+        raise QueryError(f"no saved query named {name!r} (known: {', '.join(sorted(queries)) or 'none'})")
     return queries[name]
 
 
-def run_saved_query(store: GraphStore, query: SavedQuery, params: dict[str, str] | None = None):
-    """Run a saved query on the embedded store, binding parameters as RDF terms (never pasted as text)."""
-    params = dict(params or {})
-    substitutions = {}
-    for p in query.parameters:
-        value = params.get(p.name, query.defaults.get(p.name))
-        if value is None:
-            if p.required:
-                raise ValueError(f"query {query.name!r} needs the parameter {p.name!r}")
-            continue
-        substitutions[ox.Variable(p.variable)] = to_term(str(value), p.kind)
-    return store.query(query.text, substitutions)
+# -- where queries run --------------------------------------------------------------------------
+class Target(Protocol):
+    def select(self, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ResultTable: ...
 
 
-def to_term(value: str, kind: str):
-    if kind == "iri":
+class StoreTarget:
+    """The embedded store; parameters are pre-bound with Oxigraph's substitutions."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+
+    def select(self, sparql, bindings=None) -> ResultTable:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        return ResultTable.from_oxigraph(self.store.query(sparql, substitutions))
+
+
+class EndpointTarget:
+    """A SPARQL 1.1 endpoint (its default graph must be the union of the named graphs); parameters are
+    bound by a VALUES block of N-Triples-serialised terms at the top of the outermost WHERE."""
+
+    def __init__(self, url: str, timeout: float = 60.0):
+        self.url = url
+        self.timeout = timeout
+
+    def select(self, sparql, bindings=None) -> ResultTable:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = SPARQLWrapper(self.url)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(self.timeout)
+        client.setQuery(with_values(sparql, bindings or {}))
+        try:
+            return ResultTable.from_json(client.queryAndConvert())
+        except (SPARQLWrapperException, OSError) as err:
+            raise QueryError(f"{self.url}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
+
+
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+def with_values(sparql: str, bindings: dict) -> str:
+    """The query with `VALUES (?a ?b) { (term term) }` opening its outermost WHERE block."""
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+    lines = sparql.splitlines(keepends=True)
+    offset = 0
+    for line in lines:
+        if not line.lstrip().startswith("#"):
+            m = _OUTER_WHERE.search(line)
+            if m:
+                at = offset + m.end()
+                return sparql[:at] + "\n  " + block + "\n" + sparql[at:]
+        offset += len(line)
+    raise QueryError("query has no WHERE block to bind parameters in")
+
+
+# -- parameters ---------------------------------------------------------------------------------
+CK = "https://w3id.org/coopkg/def#"
+SDGO = "http://metadata.un.org/sdg/ontology#"
+_CLASS_HINTS = {
+    "place": [CK + "Country", CK + "Subdivision", CK + "Region"],
+    "country": [CK + "Country"], "subdivision": [CK + "Subdivision"], "region": [CK + "Region"],
+    "organisation": [CK + "Organisation"], "org": [CK + "Organisation"], "funder": [CK + "Organisation"],
+    "implementer": [CK + "Organisation"], "partner": [CK + "Organisation"],
+    "sdg": [SDGO + "Goal", SDGO + "Target"], "goal": [SDGO + "Goal"], "target": [SDGO + "Target"],
+    "theme": [CK + "HumanRightsTheme"], "hrTheme": [CK + "HumanRightsTheme"],
+    "programme": [CK + "Programme"],
+}
+_NAMES_QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX ck: <https://w3id.org/coopkg/def#>
+SELECT DISTINCT ?resource ?name ?how WHERE {
+  ?resource a ?class .
+  { ?resource skos:notation ?n BIND ("1code" AS ?how) }
+  UNION { ?resource ck:acronym ?n BIND ("2acronym" AS ?how) }
+  UNION { ?resource skos:prefLabel ?n BIND ("3label" AS ?how) }
+  UNION { ?resource dct:title ?n BIND ("3label" AS ?how) }
+  UNION { ?resource skos:altLabel ?n BIND ("4alias" AS ?how) }
+  BIND (STR(?n) AS ?name)
+}"""
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def resolve_resource(value: str, name: str, target: Target) -> ox.NamedNode:
+    """The resource a parameter value names: an IRI as given, else a code, acronym or label (any language,
+    ignoring case and accents) of a resource of the class the parameter's name implies."""
+    value = value.strip()
+    if _IRI.match(value) and "/" in value:
         return ox.NamedNode(value)
-    if kind in ("number", "integer"):
-        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
-    if kind == "decimal":
-        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    classes = _CLASS_HINTS.get(name) or _CLASS_HINTS.get(re.sub(r"s$", "", name)) or sorted(
+        {c for cs in _CLASS_HINTS.values() for c in cs})
+    rows = _names(target, classes)
+    wanted = normal_key(value)
+    found: dict[str, set[str]] = {}
+    for resource, label, how in rows:
+        if normal_key(label) == wanted:
+            found.setdefault(how, set()).add(resource)
+    for how in sorted(found):
+        if len(found[how]) == 1:
+            return ox.NamedNode(next(iter(found[how])))
+        raise QueryError(f"parameter {name}={value!r} is ambiguous: " + ", ".join(sorted(found[how])[:5]))
+    raise QueryError(f"parameter {name}={value!r} names nothing known (give a label, acronym, code or IRI)")
+
+
+def _names(target: Target, classes: list[str]) -> list[tuple[str, str, str]]:
+    values = " ".join(f"<{c}>" for c in classes)
+    query = _NAMES_QUERY.replace("?resource a ?class .", f"VALUES ?class {{ {values} }}\n  ?resource a ?class .")
+    table = target.select(query)
+    return [(r["resource"].value, r["name"].value, r["how"].value) for r in table.rows]
+
+
+def to_term(value: str, param: Parameter, target: Target):
+    """A parameter value as the RDF term its type asks for."""
+    kind = param.kind
+    if kind == "iri":
+        return resolve_resource(value, param.name, target)
+    checks = {"integer": (r"[+-]?\d+", "integer"), "decimal": (r"[+-]?\d+(\.\d+)?", "decimal"),
+              "date": (r"\d{4}-\d\d-\d\d", "date"), "year": (r"\d{4}", "gYear")}
+    if kind in checks:
+        pattern, datatype = checks[kind]
+        if not re.fullmatch(pattern, value.strip()):
+            raise QueryError(f"parameter {param.name}={value!r} is not a valid {kind}")
+        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + datatype))
     return ox.Literal(value)
 
 
-# -- output -----------------------------------------------------------------------------------
+def bind_parameters(query: SavedQuery, params: dict[str, str], target: Target) -> dict:
+    unknown = sorted(set(params) - {p.name for p in query.parameters})
+    if unknown:
+        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)} "
+                         f"(it takes: {', '.join(p.name for p in query.parameters) or 'none'})")
+    bindings = {}
+    for p in query.parameters:
+        value = params.get(p.name, query.defaults.get(p.name))
+        if value is None or value == "":
+            if p.required:
+                raise QueryError(f"query {query.name!r} needs the parameter {p.name!r} (--param {p.name}=...)")
+            continue
+        bindings[p.variable] = to_term(str(value), p, target)
+    return bindings
+
+
+def run_saved_query(target: Target | GraphStore, query: SavedQuery, params: dict[str, str] | None = None) -> ResultTable:
+    """Run a saved query with its parameters bound; the same answers on the store and on an endpoint."""
+    if isinstance(target, GraphStore):
+        target = StoreTarget(target)
+    return target.select(query.text, bind_parameters(query, dict(params or {}), target))
+
+
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
-
-
-def format_results(solutions, fmt: str) -> str:
-    """Serialise query solutions: W3C SPARQL 1.1 CSV/TSV/JSON results, or an aligned table."""
-    if fmt in ("csv", "tsv", "json"):
-        target = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                  "json": ox.QueryResultsFormat.JSON}[fmt]
-        return solutions.serialize(format=target).decode("utf-8")
-    variables = [v.value for v in solutions.variables]
-    rows = [[_plain(s[v]) for v in variables] for s in solutions]
-    return render_table(variables, rows)
-
-
-def _plain(term) -> str:
-    if term is None:
-        return ""
-    return term.value
-
-
-def render_table(header: list[str], rows: list[list[str]], max_width: int = 60) -> str:
-    clipped = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in clipped]) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in clipped]
-    return "\n".join(out) + "\n"
-
-
-def csv_rows(text: str) -> list[dict[str, str]]:
-    """Parse W3C CSV results (for tests and notebooks)."""
-    return list(csv.DictReader(io.StringIO(text)))

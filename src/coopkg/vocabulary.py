@@ -4,6 +4,7 @@ Organisations, places and theme phrases come from the Turtle files in ontology/,
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -77,8 +78,11 @@ class Vocabulary:
 
     def government_of(self, country_iri: str) -> str | None:
         """The registry's national government of a country, if it has one."""
-        return next((o.iri for o in self.organisations.values()
-                     if o.based_in == country_iri and o.kind == str(ORG_TYPE["national-government"])), None)
+        governments = [o for o in self.organisations.values()
+                       if o.based_in == country_iri and o.kind == str(ORG_TYPE["national-government"])]
+        # the government as a whole, not one of its ministries
+        whole = [o for o in governments if re.match(r"(?i)^(government|gobierno)\b", o.labels.get("en", "") + o.labels.get("es", ""))]
+        return whole[0].iri if whole else None
 
     @cached_property
     def organisation_index(self) -> PhraseIndex:

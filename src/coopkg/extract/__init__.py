@@ -24,7 +24,7 @@ def extract(doc: Document, vocab: Vocabulary) -> ProgrammeFacts:
     sentences = Sentences(doc.text)
     title, acronym, aliases = extract_title(doc, vocab)
     start, end = extract_dates(doc, sentences)
-    organisations = extract_organisations(doc, vocab, sentences)
+    organisations, role_clauses = extract_organisations(doc, vocab, sentences)
     return ProgrammeFacts(
         title=title,
         language=doc.language,
@@ -35,7 +35,7 @@ def extract(doc: Document, vocab: Vocabulary) -> ProgrammeFacts:
         end=end,
         duration=extract_duration(doc, sentences),
         organisations=organisations,
-        places=extract_places(doc, vocab, sentences, organisations),
+        places=extract_places(doc, vocab, sentences, organisations, role_clauses),
         sdgs=extract_sdgs(doc, vocab, sentences),
         hr_themes=extract_hr_themes(doc, vocab, sentences),
         themes=extract_general_themes(doc),

@@ -14,6 +14,7 @@ from ..vocabulary import Vocabulary
 
 FUNDING, IMPLEMENTING, COORDINATING, PARTNER, BENEFICIARY = (
     "funding", "implementing", "coordinating", "partner", "beneficiary")
+CHANNEL = "channel"  # not a role: takes the role of the clause it continues
 
 # Trigger phrases, English and Spanish, and the role each introduces.
 _TRIGGERS: list[tuple[str, str]] = [
@@ -28,11 +29,36 @@ _TRIGGERS: list[tuple[str, str]] = [
     (r"(?:implementad[oa]s?|ejecutad[oa]s?|llevad[oa]s?\s+a\s+cabo|operad[oa]s?)\s+(?:conjuntamente\s+)?(?:por|con)", IMPLEMENTING),
     (r"(?:led|coordinated|managed|directed|steered)\s+by", COORDINATING),
     (r"(?:liderad[oa]s?|coordinad[oa]s?|dirigid[oa]s?|gestionad[oa]s?|encabezad[oa]s?)\s+por", COORDINATING),
+    (r"(?:with|through)\s+(?:the\s+)?technical\s+(?:support|assistance)\s+(?:of|from)", IMPLEMENTING),
+    (r"con\s+(?:el\s+|la\s+)?(?:apoyo|asistencia|acompañamiento)\s+técnic[oa]\s+de(?:l)?", IMPLEMENTING),
+    (r"(?:in\s+(?:a\s+)?consortium\s+with|en\s+consorcio\s+con)", IMPLEMENTING),
     (r"in\s+(?:partnership|cooperation|collaboration|association|alliance)\s+with", PARTNER),
     (r"en\s+(?:asociación|cooperación|colaboración|alianza|coordinación)\s+con", PARTNER),
     (r"(?:partners|socios)\s+(?:include|incluyen|are|son)", PARTNER),
+    (r"(?:with\s+the\s+support\s+of|con\s+el\s+apoyo\s+de(?:l)?)", PARTNER),
+    # the channel money or work goes through keeps the role of the clause before it
+    (r"(?:through|via|a\s+través\s+de(?:l)?|por\s+medio\s+de(?:l)?)", CHANNEL),
 ]
 TRIGGER = re.compile("|".join(f"(?P<t{i}>\\b{p}\\b)" for i, (p, _) in enumerate(_TRIGGERS)), re.I)
+# "<Organisation> funds ...": the subject before an active verb of funding.
+ACTIVE_FUNDING = re.compile(
+    r"\b(?:(?:co-?)?(?:funds|funded|finances|financed|supports\s+financially)(?!\s+by\b)|"
+    r"(?:co)?financi(?:a|ó|an|aron|ará|arán)(?!\s+por\b))\b", re.I)
+# Words that head an organisation's name: after "and", a piece without one continues the name before it.
+_HEAD_WORDS = re.compile(
+    r"^(?:ministry|ministerio|minist[eè]re|secretariat|secretar[ií]a|agency|agencia|agence|institute|instituto|"
+    r"institut|foundation|fundaci[oó]n|funda[cç][aã]o|association|asociaci[oó]n|associa[cç][aã]o|organi[sz]ation|"
+    r"organizaci[oó]n|fund|fondo|bank|banco|council|consejo|commission|comisi[oó]n|cent(?:re|er)|centro|"
+    r"university|universidad|network|red|alliance|alianza|office|oficina|programme|program|programa|union|"
+    r"uni[oó]n|federation|federaci[oó]n|confederation|confederaci[oó]n|cooperative|cooperativa|corporation|"
+    r"corporaci[oó]n|committee|comit[eé]|court|corte|tribunal|government|gobierno|municipality|municipalidad|"
+    r"alcald[ií]a|authority|autoridad|observatory|observatorio|movement|movimiento|coalition|coalici[oó]n|"
+    r"platform|plataforma|group|grupo|society|sociedad|chamber|c[aá]mara|collective|colectivo|forum|foro|"
+    r"poder|fiscal[ií]a|defensor[ií]a|procuradur[ií]a|service|servicio|delegation|delegaci[oó]n|embassy|"
+    r"embajada|consortium|consorcio|mission|misi[oó]n|company|compañ[ií]a|empresa|entity|entidad|world|mundial|"
+    r"international|internacional|national|nacional|european|europea?|inter-american|interamericana?|"
+    r"united|unidas?|pan-american|panamericana?)\b", re.I)
+
 # Continuations inside a role clause keep its role ("implemented by A together with B").
 _CONTINUE = re.compile(r"\b(?:together\s+with|jointly\s+with|along\s+with|as\s+well\s+as|junto\s+(?:con|a)|así\s+como)\b", re.I)
 
@@ -42,7 +68,7 @@ _CLAUSE_END = re.compile(
     r"[.;:!?](?=\s|$)|\n|—|\s\((?=(?-i:[a-z]))"
     r"|,?\s+(?:and|y|e)\s+(?!(?:" + _ARTICLE + r"\s+)?[A-ZÁÉÍÓÚÑ0-9])"
     r"|,\s+(?!(?:and\s+|y\s+|e\s+)?(?:" + _ARTICLE + r"\s+)?[A-ZÁÉÍÓÚÑ0-9])"
-    r"|\s+(?:as|como|to|in\s+order|under|bajo|since|desde|from|in|en|which|who|that|que|whose|cuy[oa]s?|through|a\s+través)\s"
+    r"|\s+(?:as|como|to|in\s+order|under|bajo|since|desde|from|in|en|which|who|that|que|whose|cuy[oa]s?)\s"
     r"|\s+(?:for|para)\s+(?![A-ZÁÉÍÓÚÑ])",
     re.I,
 )
@@ -52,7 +78,6 @@ _LEADING_WORDS = re.compile(
 _GENERIC_HEAD = re.compile(
     r"^(?:consortium|consorcio|team|equipo|group|grupo|number|set|range|other|otros?|otras?|several|various|"
     r"diversos|diversas|many|muchos|muchas)\b", re.I)
-_ACRONYM_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<acr>[^()]{1,25})\)\s*$")
 _LOWER_WORDS = {"of", "for", "and", "the", "de", "del", "la", "las", "los", "el", "y", "e", "para", "in", "en", "on",
                 "to", "a", "fur", "für", "und", "der", "des", "et", "du", "di", "da", "do", "dos", "das", "i", "p"}
 
@@ -65,37 +90,56 @@ _TABLE_ROLES = [
 
 
 @dataclass(frozen=True)
-class _Clause:
+class RoleClause:
     role: str
     rule: str
     start: int
     end: int
 
 
-def extract_organisations(doc: Document, vocab: Vocabulary, sentences: Sentences) -> list[OrganisationFact]:
-    """Organisations in roles, from sentences first, then the Actors table for those not yet placed."""
+def extract_organisations(doc: Document, vocab: Vocabulary, sentences: Sentences
+                           ) -> tuple[list[OrganisationFact], list[RoleClause]]:
+    """Organisations in roles, from sentences first, then the Actors table for those not yet placed;
+    and the role clauses themselves (places named inside them are actors' homes, not places of work)."""
     found: list[OrganisationFact] = []
+    clauses: list[RoleClause] = []
     for block in doc.blocks:
         if block.kind in ("title", "paragraph", "bullet", "item"):
-            for clause in role_clauses(doc.text, block.span, vocab):
+            for clause in role_clauses(doc.text, block.span, vocab, sentences):
+                clauses.append(clause)
                 found.extend(organisations_in_clause(doc.text, clause, vocab, sentences))
+            found.extend(active_funders(doc.text, block.span, vocab, sentences))
     found.extend(organisations_in_actors_table(doc, vocab))
-    return merge_organisations(found)
+    return merge_organisations(found), clauses
 
 
-def role_clauses(text: str, span: Span, vocab: Vocabulary) -> list[_Clause]:
-    """The stretches of a block that follow a role trigger, each with its role."""
+def role_clauses(text: str, span: Span, vocab: Vocabulary, sentences: Sentences | None = None) -> list[RoleClause]:
+    """The stretches of a block that follow a role trigger, each with its role.
+
+    In one sentence, a partner phrase after an implementing one ("implemented by A in partnership with B")
+    names implementers too, and a channel ("through B", "a través de B") continues the clause before it."""
+    sentences = sentences or Sentences(text)
     triggers = list(TRIGGER.finditer(text, span.start, span.end))
-    clauses = []
+    clauses: list[RoleClause] = []
     for i, m in enumerate(triggers):
         index = int(next(k for k, v in m.groupdict().items() if v)[1:])
         role = _TRIGGERS[index][1]
+        before = clauses[-1] if clauses and _same_sentence(sentences, clauses[-1].start, m.start()) else None
+        if role == CHANNEL:
+            # only right after a role clause: "funded by Spain through AECID", not "... supports X through Y"
+            if before is None or text[before.end:m.start()].strip(" ,") != "":
+                continue
+            role = before.role
+        elif role == PARTNER and before is not None and before.role in (IMPLEMENTING, COORDINATING):
+            role = IMPLEMENTING
         limit = triggers[i + 1].start() if i + 1 < len(triggers) else span.end
         end = _clause_end(text, m.end(), limit, vocab)
-        clauses.append(_Clause(role, f"sentence:{role}", m.end(), end))
-        # "together with" inside the clause continues it with the same role; nothing to do,
-        # the separator split treats it like "and".
+        clauses.append(RoleClause(role, f"sentence:{role}", m.end(), end))
     return clauses
+
+
+def _same_sentence(sentences: Sentences, a: int, b: int) -> bool:
+    return sentences.around(a).start == sentences.around(b).start
 
 
 def _clause_end(text: str, start: int, limit: int, vocab: Vocabulary) -> int:
@@ -113,53 +157,149 @@ def _is_abbreviation_dot(text: str, pos: int) -> bool:
     return text[pos] == "." and bool(re.search(r"(?:^|[\s.])[A-Z]$", text[max(0, pos - 2):pos]))
 
 
-def organisations_in_clause(text: str, clause: _Clause, vocab: Vocabulary, sentences: Sentences) -> list[OrganisationFact]:
+def organisations_in_clause(text: str, clause: RoleClause, vocab: Vocabulary, sentences: Sentences) -> list[OrganisationFact]:
     evidence = Evidence(sentences.around(clause.start), clause.rule)
-    return [OrganisationFact(name=name, role=clause.role, evidence=evidence, iri=iri, acronym=acronym)
-            for name, iri, acronym in names_in(text, clause.start, clause.end, vocab)]
+    return [OrganisationFact(name=n.name, role=clause.role, evidence=evidence, iri=n.iri, acronym=n.acronym, span=n.span)
+            for n in names_in(text, clause.start, clause.end, vocab)]
 
 
-def names_in(text: str, start: int, end: int, vocab: Vocabulary) -> list[tuple[str, str | None, str | None]]:
-    """(name, registry IRI or None, acronym) for each organisation named in text[start:end]."""
+def active_funders(text: str, span: Span, vocab: Vocabulary, sentences: Sentences) -> list[OrganisationFact]:
+    """"The European Union funds ...", "la Unión Europea financió ...": the organisation just before the verb."""
+    out = []
+    for verb in ACTIVE_FUNDING.finditer(text, span.start, span.end):
+        sentence = sentences.around(verb.start())
+        left = max(sentence.start, text.rfind(",", sentence.start, verb.start()) + 1)
+        names = names_in(text, left, verb.start(), vocab)
+        if names and text[names[-1].span.end:verb.start()].strip(" )").lower() in ("", "also", "también", "jointly"):
+            n = names[-1]
+            out.append(OrganisationFact(n.name, FUNDING, Evidence(sentence, "sentence:funds"), n.iri, n.acronym, n.span))
+    return out
+
+
+@dataclass(frozen=True)
+class Named:
+    """An organisation named in a stretch of text."""
+
+    name: str
+    iri: str | None
+    acronym: str | None
+    span: Span
+
+
+def names_in(text: str, start: int, end: int, vocab: Vocabulary) -> list[Named]:
+    """Each organisation named in text[start:end], splitting lists without breaking names apart."""
     protected = vocab.organisation_index.find(text, start, end) + vocab.place_index.find(text, start, end)
     cuts = [m for m in _SEPARATOR.finditer(text, start, end)
             if not any(p.start < m.end() and m.start() < p.end for p in protected)
             and not _CONTINUE.match(text, m.start())]
     cuts += list(_CONTINUE.finditer(text, start, end))
     cuts.sort(key=lambda m: m.start())
-    out = []
-    pos = start
+    pieces: list[tuple[int, int, str]] = []  # start, end, the separator before it
+    pos, separator = start, ""
     for cut in [*cuts, None]:
         seg_end = cut.start() if cut else end
         if seg_end > pos:
-            named = _segment_organisation(text, pos, seg_end, vocab)
-            if named:
-                out.append(named)
+            pieces.append((pos, seg_end, separator))
         if cut:
-            pos = max(pos, cut.end())
+            pos, separator = max(pos, cut.end()), cut.group().strip().lower()
+    pieces = _join_continuations(text, pieces, vocab)
+    out = []
+    for s, e, _ in pieces:
+        out.extend(_piece_organisations(text, s, e, vocab))
     return out
 
 
-def _segment_organisation(text: str, start: int, end: int, vocab: Vocabulary):
-    segment = trimmed(text, start, end).text.strip(" ,.;:\"'“”")
-    if segment.count("(") < segment.count(")"):
-        segment = segment.rstrip(")")
-    if segment.count("(") > segment.count(")"):
-        segment = segment.lstrip("(")
-    segment = _LEADING_WORDS.sub("", segment).strip()
+def _join_continuations(text: str, pieces: list[tuple[int, int, str]], vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """Rejoin "Ministry of Environment" + "Water (MMAyA)": after "and", a piece that is no known name, no
+    country and has no head word ("Ministry", "Fundación" ...) goes on with the name before it."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, sep in pieces:
+        if out and sep in ("and", "y", "e", "&") and _continues(text[s:e], text[out[-1][0]:out[-1][1]], vocab):
+            out[-1] = (out[-1][0], e, out[-1][2])
+        else:
+            out.append((s, e, sep))
+    return out
+
+
+def _continues(piece: str, previous: str, vocab: Vocabulary) -> bool:
+    core, previous_core = _core(piece), _core(previous)
+    if not core or not core[0].isupper() or not previous_core[:1].isupper() or previous_core.endswith(")"):
+        return False
+    name, acronym, _ = _split_name(core)
+    if vocab.organisation_index.lookup(name) or (acronym and vocab.organisation_index.lookup(acronym)):
+        return False
+    if vocab.organisation_index.lookup(previous_core) or _is_country(previous_core, vocab) or _is_country(name, vocab):
+        return False
+    first_words = name.split()[:3]
+    if any(_HEAD_WORDS.match(fold(w)) for w in first_words) or (len(first_words[0]) > 1 and first_words[0].isupper()):
+        return False
+    return True
+
+
+def _core(piece: str) -> str:
+    """A list piece without its article or a lower-case descriptor ("la asociación civil ...")."""
+    core = _LEADING_WORDS.sub("", piece.strip(" ,.;:")).strip()
+    return re.sub(r"^(?:[a-záéíóúñü][\w-]*\s+){1,4}(?=[A-ZÁÉÍÓÚÑ])", "", core)
+
+
+_PARENS = re.compile(r"\((?P<acr>[^()]{1,25})\)")
+_TAIL = re.compile(r"^,?\s*(?:of|de|del|from)\s+(?:the\s+|la\s+|el\s+)?(?P<rest>.+)$", re.I)
+
+
+def _split_name(segment: str) -> tuple[str, str | None, str]:
+    """(name, acronym, tail) of "Name (ACR) tail"; tail is what follows the bracketed acronym."""
+    m = None
+    for m in _PARENS.finditer(segment):
+        pass
+    if m is None:
+        return segment.strip(), None, ""
+    return segment[:m.start()].strip(), m.group("acr").strip(), segment[m.end():].strip()
+
+
+def _is_country(name: str, vocab: Vocabulary) -> bool:
+    return any(vocab.places[p].kind == "country" for p in vocab.place_index.lookup(name))
+
+
+def _piece_organisations(text: str, start: int, end: int, vocab: Vocabulary) -> list[Named]:
+    """The organisation(s) one list piece names; a piece that is only a place or a complement ("de España",
+    "of the United Nations" after a generic phrase) names none."""
+    span = trimmed(text, start, end)
+    raw = span.text.strip(" ,.;:\"'“”")
+    if raw.count("(") < raw.count(")"):
+        raw = raw.rstrip(")")
+    if raw.count("(") > raw.count(")"):
+        raw = raw.lstrip("(")
+    if re.match(r"^(?:of|de|del|from)\s", raw, re.I):
+        return []
+    segment = _core(raw)
     if not segment:
-        return None
-    name, acronym = segment, None
-    m = _ACRONYM_PARENS.match(segment)
-    if m:
-        name, acronym = m.group("name").strip(), m.group("acr").strip()
-        name = _LEADING_WORDS.sub("", name).strip()
+        return []
+    offset = text.find(segment, span.start, span.end + 1)
+    here = Span(offset, offset + len(segment), segment) if offset >= 0 else span
+    name, acronym, tail = _split_name(segment)
+    name = _LEADING_WORDS.sub("", name).strip()
+    tail_match = _TAIL.match(tail) if tail else None
+    parent = tail_match and vocab.organisation_index.lookup(tail_match.group("rest").strip(" .,"))
+    out = []
     iri = resolve_organisation(name, acronym, vocab)
+    if not iri and not acronym:
+        # "Agencia ... de Italia": a home-country tail on a name without brackets
+        m = re.match(r"^(?P<name>.+?)\s+(?:of|de|del|from)\s+(?:the\s+|la\s+|el\s+)?(?P<rest>[^,()]+)$", name, re.I)
+        if m and _is_country(m.group("rest"), vocab) and resolve_organisation(m.group("name"), None, vocab):
+            name, iri = m.group("name"), resolve_organisation(m.group("name"), None, vocab)
     if iri:
-        return name, iri, acronym
-    if not looks_like_name(name):
-        return None
-    return name, None, acronym if acronym and looks_like_acronym(acronym) else None
+        out.append(Named(name, iri, acronym, here))
+    elif _is_place(name, vocab) and not _is_country(name, vocab):
+        return []
+    elif looks_like_name(name):
+        out.append(Named(name, None, acronym if acronym and looks_like_acronym(acronym) else None, here))
+    if parent and len(parent) == 1:
+        out.append(Named(tail_match.group("rest").strip(" .,"), next(iter(parent)), None, here))
+    return out
+
+
+def _is_place(name: str, vocab: Vocabulary) -> bool:
+    return bool(vocab.place_index.lookup(name))
 
 
 def resolve_organisation(name: str, acronym: str | None, vocab: Vocabulary) -> str | None:
@@ -177,16 +317,24 @@ def resolve_organisation(name: str, acronym: str | None, vocab: Vocabulary) -> s
     return None
 
 
+_PRONOUNS = {"it", "this", "that", "they", "these", "those", "we", "he", "she", "ella", "el", "ellos", "ellas",
+             "este", "esta", "estos", "estas", "ese", "esa", "eso", "which", "who", "quien", "quienes", "cual", "programme",
+             "program", "programa", "project", "proyecto", "initiative", "iniciativa"}
+
+
 def looks_like_name(name: str) -> bool:
     """A proper name: starts with a capital, its content words are mostly capitalised, not a generic phrase."""
     words = re.findall(r"[\w'’+-]+", name)
     if not words or len(words) > 14 or not name[0].isupper() or _GENERIC_HEAD.match(name):
         return False
+    if len(words) == 1 and fold(words[0]) in _PRONOUNS:
+        return False
     content = [w for w in words if fold(w) not in _LOWER_WORDS]
     if not content:
         return False
     capitalised = sum(w[0].isupper() or w[0].isdigit() for w in content)
-    return capitalised / len(content) >= 0.6
+    last = content[-1]
+    return capitalised / len(content) >= 0.6 and (last[0].isupper() or last[0].isdigit())
 
 
 def looks_like_acronym(text: str) -> bool:
@@ -206,10 +354,8 @@ def organisations_in_actors_table(doc: Document, vocab: Vocabulary) -> list[Orga
         for part in re.split(r"(;)", cell.text):
             if part != ";" and part.strip():
                 start = pos + (len(part) - len(part.lstrip()))
-                named = _segment_organisation(doc.text, start, start + len(part.strip()), vocab)
-                if named:
-                    name, iri, acronym = named
-                    out.append(OrganisationFact(name, role, evidence, iri, acronym))
+                for n in _piece_organisations(doc.text, start, start + len(part.strip()), vocab):
+                    out.append(OrganisationFact(n.name, role, evidence, n.iri, n.acronym, n.span))
             pos += len(part)
     return out
 

@@ -30,13 +30,22 @@ def extract_sdgs(doc: Document, vocab: Vocabulary, sentences: Sentences) -> list
     facts: dict[str, ConceptFact] = {}
     for m in MENTION.finditer(doc.text):
         generic = bool(_GENERIC.match(m.group()))
-        for code in re.findall(_CODE, m.group("codes")):
-            if generic and "." not in code and not _near_sdg_context(doc.text, m.start()):
+        codes = re.findall(_CODE, m.group("codes"))
+        trusted = not generic or _near_sdg_context(doc.text, m.start()) or _contributes(doc.text, m.start()) or (
+            len(codes) > 1 and re.match(r"(?i)goals|objetivos", m.group()))
+        for code in codes:
+            if generic and "." not in code and not trusted:
                 continue
             if code in vocab.sdg_codes:
                 iri = str(SDG[code])
                 facts.setdefault(iri, ConceptFact(iri, Evidence(sentences.around(m.start(), m.end()), "sdg:numbered")))
     return list(facts.values())
+
+
+def _contributes(text: str, pos: int) -> bool:
+    """"contributes to Goal 4", "contribuye al Objetivo 5", "aligned with Goal 13"."""
+    return bool(re.search(r"(?:contribut\w*|aligned|alineado|alineada|contribuy\w*|aporta\w*)\s+(?:to|with|a|al|con)\s+"
+                          r"(?:the\s+|los\s+|las\s+|el\s+|la\s+)?$", text[max(0, pos - 60):pos], re.I))
 
 
 def _near_sdg_context(text: str, pos: int) -> bool:
