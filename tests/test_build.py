@@ -176,3 +176,11 @@ def test_cli_exit_codes_and_messages(tmp_path, write_doc):
     usage = subprocess.run([*coopkg_command(), "query", "no-such-query", "--store", store], capture_output=True, text=True)
     assert usage.returncode == 2 and "no saved query named 'no-such-query'" in usage.stderr
     assert subprocess.run([*coopkg_command(), "validate", "--store", store], capture_output=True).returncode == 0
+
+
+def test_stats_count_what_was_built(store, vocab, validator):
+    build([need_shared(SEEDS)], store, vocab=vocab, validator=validator)
+    info = store.stats()
+    assert info["documents"] == 2 and info["last_build"]
+    assert info["classes"]["https://w3id.org/coopkg/def#Programme"] == 2
+    assert info["organisations_in_roles"] == 2 and info["places_targeted"] == 5

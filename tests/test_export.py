@@ -51,3 +51,26 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomically(target, fail_half_way)
     assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_json_ld_is_compact_and_expands_to_the_same_graph(built):
+    import json
+
+    from pyld import jsonld
+
+    document = json.loads(export(built, "json-ld"))
+    assert "graph" in document and document["@context"]["title"]["@id"] == "dct:title"
+    programmes = [n for g in document["graph"] for n in g["graph"] if n.get("type") == "Programme"]
+    assert programmes and all("title" in p for p in programmes)
+    # pyld and rdflib both read it back to the same quads as the N-Quads export
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
+    from_pyld, from_nq = Dataset(), Dataset()
+    from_pyld.parse(data=nquads, format="nquads")
+    from_nq.parse(data=export(built, "nq").decode(), format="nquads")
+    assert len(from_pyld) == len(from_nq)
+    for graph in from_nq.graphs():
+        if len(graph):
+            assert isomorphic(graph, from_pyld.graph(graph.identifier)), graph.identifier
+    from_rdflib = Dataset()
+    from_rdflib.parse(data=export(built, "json-ld").decode(), format="json-ld")
+    assert len(from_rdflib) == len(from_nq)

@@ -54,13 +54,17 @@ def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bo
       coopkg build data/documents --store .coopkg/store
     """
     from .build import build as run_build
+    from .read import iter_document_paths
     from .store import GraphStore
 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         _err(f"{p}: no such file or folder")
+    files = iter_document_paths([p for p in paths if p.exists()])
     store = GraphStore(store_path or default_store_path())
-    result = run_build([p for p in paths if p.exists()], store, base=base, prune=prune)
+    show_bar = not quiet and len(files) > 20 and sys.stderr.isatty()
+    with click.progressbar(length=len(files), label="Building", file=sys.stderr) if show_bar else _NoBar() as bar:
+        result = run_build(files, store, base=base, prune=prune, progress=lambda _: bar.update(1))
     for rejection in result.rejected:
         for line in rejection.lines():
             _err(line)
@@ -70,6 +74,19 @@ def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bo
                    + f" -> {store.path}")
     if result.rejected or missing:
         sys.exit(1)
+
+
+class _NoBar:
+    """Stands in for a progress bar when none is shown."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
 
 
 @main.command()
@@ -197,3 +214,42 @@ def export(fmt: str, output: Path | None, store_path: Path | None, with_model: b
         sys.stdout.buffer.write(run_export(store, fmt, model=with_model, build_log=with_build_log))
         return
     write_atomically(output, lambda handle: run_export(store, fmt, handle, model=with_model, build_log=with_build_log))
+
+
+@main.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(store_path: Path | None, fmt: str) -> None:
+    """Counts per class, documents and the time of the last build.
+
+    \b
+    Example:
+      coopkg stats --store .coopkg/store
+    """
+    import json
+
+    from .results import render_table
+    from .store import GraphStore
+
+    try:
+        store = GraphStore(store_path or default_store_path(), read_only=True)
+    except FileNotFoundError as err:
+        raise click.UsageError(str(err)) from None
+    info = store.stats()
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"store: {store.path}\ndocuments: {info['documents']}\nquads: {info['quads']}\n"
+               f"organisations in roles: {info['organisations_in_roles']}\nplaces targeted: {info['places_targeted']}\n"
+               f"last build: {info['last_build'] or 'never'}\n")
+    rows = [[_short_class(c), str(n)] for c, n in info["classes"].items()]
+    click.echo(render_table(["class", "resources"], rows), nl=False)
+
+
+def _short_class(iri: str) -> str:
+    from .namespaces import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(str(ns)) and prefix not in ("agent", "place"):
+            return f"{prefix}:{iri[len(str(ns)):]}"
+    return iri

@@ -4,14 +4,17 @@ Document graphs by default; the model's graphs and the build log only when asked
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
+from rdflib import Dataset
 
 from .namespaces import PREFIXES
+from .resources import resource_dir
 from .store import MODEL_GRAPH_BASE, GraphStore
 
 FORMATS = {
@@ -49,8 +52,37 @@ def export(store: GraphStore, fmt: str, output: IO[bytes] | None = None, *, mode
     """Serialise the store; returns bytes when no output stream is given."""
     rdf_format, keeps_graphs, _ = FORMATS[fmt]
     items = export_quads(store, selected_graphs(store, model=model, build_log=build_log), keeps_graphs)
+    if fmt == "json-ld":
+        data = compact_json_ld(items)
+        if output is None:
+            return data
+        output.write(data)
+        return None
     prefixes = {k: str(v) for k, v in PREFIXES.items()} if fmt in ("turtle", "trig") else None
     return ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
+
+
+def jsonld_context() -> dict:
+    """coopkg's JSON-LD context (ontology/context.jsonld): short keys for the terms of the model."""
+    return json.loads((resource_dir("ontology") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def compact_json_ld(quads: list) -> bytes:
+    """JSON-LD compacted with coopkg's context, one named graph per document, in a stable order."""
+    dataset = Dataset()
+    dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+    document = json.loads(dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
+    return (json.dumps(_sorted(document), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _sorted(value):
+    """Lists of nodes sorted by id and lists of values sorted, so that the same graph gives the same bytes."""
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def write_atomically(path: Path, write) -> None:

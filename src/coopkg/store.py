@@ -90,6 +90,24 @@ class GraphStore:
     def query(self, sparql: str, substitutions: dict | None = None):
         return self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
 
+    def stats(self) -> dict:
+        """Counts per class in the document graphs, the number of documents and when the last build ended."""
+        rows = self.store.query(
+            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
+            f"FILTER (!STRSTARTS(STR(?g), \"{MODEL_GRAPH_BASE}\") && !STRENDS(STR(?g), \"/graph/builds\")) }} "
+            "GROUP BY ?class")
+        counts = {r["class"].value: int(r["n"].value) for r in rows}
+        last = list(self.store.query(
+            "SELECT (MAX(STR(?t)) AS ?last) WHERE { GRAPH ?g { ?b a <%s> ; <http://www.w3.org/ns/prov#endedAtTime> ?t } }"
+            % (CK.Build,)))
+        involved = list(self.store.query(
+            "SELECT (COUNT(DISTINCT ?o) AS ?orgs) (COUNT(DISTINCT ?p) AS ?places) WHERE { "
+            "{ ?r <%s> ?o } UNION { ?x <%s> ?p } }" % (CK.roleOf, CK.targetsPlace), use_default_graph_as_union=True))[0]
+        return {"documents": len(self.documents()), "classes": dict(sorted(counts.items())),
+                "organisations_in_roles": int(involved["orgs"].value), "places_targeted": int(involved["places"].value),
+                "last_build": last[0]["last"].value if last and last[0]["last"] is not None else None,
+                "quads": len(self.store)}
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
 
