@@ -13,7 +13,7 @@ from . import __version__
 from .facts import Evidence, OrganisationFact, ProgrammeFacts
 from .namespaces import CK, DEFAULT_BASE, OA, PREFIXES, ROLE, SCHEMA
 from .read import Document
-from .text import normal_key, short_hash, slug
+from .text import short_hash, slug
 
 #: Which shortcut property a role kind materialises.
 SHORTCUTS = {"funding": CK.funder, "implementing": CK.implementer, "coordinating": CK.implementer,

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .text import Span, fold, normal_key, trimmed
+from .text import Span, normal_key, trimmed
 
 #: Files larger than this are refused: no programme description is this long, and a
 #: runaway file must not hold up a build of thousands of others.
@@ -337,7 +337,3 @@ def iter_document_paths(paths: list[Path]) -> list[Path]:
             found.add(p)
     return sorted(found)
 
-
-def fold_label(text: str) -> str:
-    """Folded form of a heading or label (exposed for tests and extractors)."""
-    return fold(text).strip()

@@ -80,7 +80,9 @@ def violations_in(report: Graph) -> list[Violation]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
-        messages = sorted(report.objects(result, SH.resultMessage), key=lambda m: (getattr(m, "language", "") != "en", str(m)))
+        # English first; pyshacl drops the tags of messages it fills in, so untagged ones come next
+        messages = sorted(report.objects(result, SH.resultMessage),
+                          key=lambda m: ({"en": 0, None: 1}.get(getattr(m, "language", None), 2), str(m)))
         severity = report.value(result, SH.resultSeverity)
         out.append(Violation(
             focus=str(focus), path=_short(path) if path is not None else "",

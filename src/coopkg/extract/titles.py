@@ -16,9 +16,11 @@ _PROGRAMME_WORDS = re.compile(
     r"\b(?:programme|program|programa|laboratory|laboratorio|initiative|iniciativa|project|proyecto|facility|"
     r"fondo|fund|alliance|alianza|partnership|asociación|plan|network|red|mechanism|mecanismo|strategy|estrategia|"
     r"platform|plataforma|action|acción|instrument|instrumento)\b", re.I)
-_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑ][\w+'’.-]*|[IVX]{1,4}|de|del|la|las|los|y|e|of|the|and|for|para|en|in|on|el|sobre|&)"
+_NAME_WORD = (r"(?:[A-ZÁÉÍÓÚÑ][\w+'’.-]*|[IVX]{1,4}|de|del|la|las|los|y|e|of|the|and|for|para|en|in|on|el|sobre|&|"
+              r"against|contra|to|a|al|with|con|between|entre|towards|hacia|through|por|from|desde|at|within)")
 _NAMED_WITH_ACRONYM = re.compile(rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,14}})[ \t]*\((?P<acr>[A-Z][A-Za-z0-9+\- ]{{1,15}})\)")
-_LEADING = re.compile(r"^(?:(?:the|el|la|los|las|of|de|del|and|y|in|en|around|on|sobre|for|para)\s+)+", re.I)
+_LEADING = re.compile(r"^(?:(?:the|el|la|los|las|of|de|del|and|y|in|en|around|on|sobre|for|para|against|contra|to|a|al|"
+                      r"with|con|between|entre|towards|hacia|through|por|from|desde|at|within)\s+)+", re.I)
 
 
 def extract_title(doc: Document, vocab: Vocabulary) -> tuple[TextFact, TextFact | None, list[TextFact]]:
