@@ -200,3 +200,22 @@ def test_common_word_subdivision_next_to_its_level_word(write_doc, vocab):
     assert "PY-11" in codes(f.places)
     g = facts_of(write_doc, vocab, "q.md", summary("Empleo", "A central role in Paraguay."))
     assert "PY-11" not in codes(g.places)
+
+
+def test_page_named_only_in_running_text(write_doc, vocab):
+    text = ("Categoría principal: Cooperación\nCategoría: Agua\n\n\n La Facilidad Regional de Agua Segura apoya a "
+            "municipios de Honduras desde 2019.\n")
+    f = facts_of(write_doc, vocab, "agua.txt", text)
+    assert f.title.value == "Facilidad Regional de Agua Segura"
+
+
+def test_a_failing_extractor_costs_only_its_own_facts(write_doc, vocab, monkeypatch):
+    import coopkg.extract as ex
+
+    def broken(*args):
+        raise RuntimeError("odd table")
+
+    monkeypatch.setattr(ex, "extract_commitments", broken)
+    f = facts_of(write_doc, vocab, "c.md", summary("Water Programme", "Funded by the European Union in Peru."))
+    assert f.commitments == [] and [o.iri.rsplit("/", 1)[-1] for o in f.organisations] == ["european-union"]
+    assert f.warnings == ["commitments not read: RuntimeError: odd table"]

@@ -42,6 +42,7 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "path: what could not be read"; the document loaded
 
     @property
     def ok(self) -> bool:
@@ -97,7 +98,7 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
                                                      "file names identify documents, rename one",)))
             continue
         seen[path.name] = path
-        outcome = build_one(path, store, stored, resolver, mint, vocab, validator)
+        outcome = build_one(path, store, stored, resolver, mint, vocab, validator, result.warnings)
         if isinstance(outcome, Rejection):
             result.rejected.append(outcome)
         elif outcome:
@@ -115,7 +116,7 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
 
 
 def build_one(path: Path, store: GraphStore, stored: dict, resolver: ProgrammeResolver, mint: Minter,
-              vocab: Vocabulary, validator: Validator) -> bool | Rejection:
+              vocab: Vocabulary, validator: Validator, warnings: list[str] | None = None) -> bool | Rejection:
     """Load one document; True when loaded, False when unchanged, a Rejection when kept out."""
     try:
         doc = read_document(path)
@@ -123,6 +124,8 @@ def build_one(path: Path, store: GraphStore, stored: dict, resolver: ProgrammeRe
         if previous is not None and previous.sha256 == doc.sha256:
             return False
         facts = extract(doc, vocab)
+        if warnings is not None:
+            warnings.extend(f"{path}: warning: {w}" for w in facts.warnings)
         graph = map_document(doc, facts, resolver.resolve(facts), mint)
     except DocumentError as err:
         return Rejection(path, (err.reason,))

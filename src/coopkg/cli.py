@@ -68,6 +68,8 @@ def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bo
     for rejection in result.rejected:
         for line in rejection.lines():
             _err(line)
+    for line in result.warnings:
+        _err(line)
     if not quiet:
         click.echo(f"{len(result.loaded)} loaded, {len(result.unchanged)} unchanged, "
                    f"{len(result.rejected)} rejected" + (f", {len(result.pruned)} pruned" if prune else "")

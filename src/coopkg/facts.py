@@ -113,6 +113,7 @@ class ProgrammeFacts:
     activities: list[ActivityFact] = field(default_factory=list)
     target_groups: list[TargetGroupFact] = field(default_factory=list)
     commitments: list[CommitmentFact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # extractors that failed on this document
 
     def identity_keys(self) -> set[str]:
         """Names that identify the programme across documents (title, acronym, short name)."""

@@ -204,6 +204,8 @@ def _concept(w: _Writer, iri: URIRef, label: str, lang: str, scheme: URIRef) -> 
 
 def _activities(w: _Writer, programme: URIRef, prog_slug: str, facts: ProgrammeFacts, lang: str) -> None:
     for a in facts.activities:
+        if len(a.label) < 2:
+            continue
         node = w.mint("activity", prog_slug, w.doc_slug, str(a.position))
         w.add(node, RDF.type, CK.Activity)
         w.add(node, RDFS.label, Literal(a.label, lang=lang))
@@ -212,6 +214,8 @@ def _activities(w: _Writer, programme: URIRef, prog_slug: str, facts: ProgrammeF
             w.add(node, CK.activityKind, URIRef(a.kind))
         w.fact(programme, CK.hasActivity, node, a.evidence)
     for group in facts.target_groups:
+        if len(group.label) < 2:
+            continue
         node = w.mint("target-group", prog_slug, slug(group.label))
         w.add(node, RDF.type, CK.TargetGroup)
         w.add(node, RDFS.label, Literal(group.label, lang=lang))

@@ -117,14 +117,20 @@ class Target(Protocol):
 
 
 class StoreTarget:
-    """The embedded store; parameters are pre-bound with Oxigraph's substitutions."""
+    """The embedded store. Parameters are bound exactly as on an endpoint, by a VALUES block of terms that
+    Oxigraph itself serialises (so a value can never become query syntax): Oxigraph's own substitutions
+    refuse any variable the query does not project, and one binding mechanism on both targets gives the
+    same answers by construction."""
 
     def __init__(self, store: GraphStore):
         self.store = store
 
     def select(self, sparql, bindings=None) -> ResultTable:
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        return ResultTable.from_oxigraph(self.store.query(sparql, substitutions))
+        text = with_values(sparql, bindings or {})
+        try:
+            return ResultTable.from_oxigraph(self.store.query(text))
+        except (SyntaxError, RuntimeError, ValueError, OSError) as err:
+            raise QueryError(f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
 
 
 class EndpointTarget:
@@ -136,7 +142,7 @@ class EndpointTarget:
         self.timeout = timeout
 
     def select(self, sparql, bindings=None) -> ResultTable:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         client = SPARQLWrapper(self.url)
@@ -144,6 +150,9 @@ class EndpointTarget:
         client.setReturnFormat(JSON)
         client.setTimeout(self.timeout)
         client.setQuery(with_values(sparql, bindings or {}))
+        # SPARQLWrapper guesses the query form from the first keyword it finds, comments included
+        # ("clearly" reads as CLEAR, "address" as ADD) and would then send a SELECT as an update
+        client.queryType = SELECT
         try:
             return ResultTable.from_json(client.queryAndConvert())
         except (SPARQLWrapperException, OSError) as err:
@@ -151,24 +160,27 @@ class EndpointTarget:
 
 
 _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*", re.M)
 
 
 def with_values(sparql: str, bindings: dict) -> str:
-    """The query with `VALUES (?a ?b) { (term term) }` opening its outermost WHERE block."""
+    """The query with `VALUES (?a ?b) { (term term) }` opening its outermost WHERE block.
+
+    Terms are pyoxigraph NamedNodes and Literals, written in their N-Triples form (a validated IRI, an
+    escaped string), so no value can end the block or add syntax."""
     if not bindings:
         return sparql
+    for name, term in bindings.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise QueryError(f"cannot bind ?{name} to {term!r}")
     names = sorted(bindings)
     block = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    lines = sparql.splitlines(keepends=True)
-    offset = 0
-    for line in lines:
-        if not line.lstrip().startswith("#"):
-            m = _OUTER_WHERE.search(line)
-            if m:
-                at = offset + m.end()
-                return sparql[:at] + "\n  " + block + "\n" + sparql[at:]
-        offset += len(line)
-    raise QueryError("query has no WHERE block to bind parameters in")
+    # comment lines blanked out (same length, so offsets hold); WHERE and "{" may be on different lines
+    masked = _COMMENT_LINE.sub(lambda m: " " * len(m.group(0)), sparql)
+    m = _OUTER_WHERE.search(masked)
+    if not m:
+        raise QueryError("query has no WHERE block to bind parameters in")
+    return sparql[:m.end()] + "\n  " + block + "\n" + sparql[m.end():]
 
 
 # -- parameters ---------------------------------------------------------------------------------
@@ -187,7 +199,7 @@ _NAMES_QUERY = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX ck: <https://w3id.org/coopkg/def#>
-SELECT DISTINCT ?resource ?name ?how WHERE {
+SELECT DISTINCT ?resource ?class ?name ?how WHERE {
   ?resource a ?class .
   { ?resource skos:notation ?n BIND ("1code" AS ?how) }
   UNION { ?resource ck:acronym ?n BIND ("2acronym" AS ?how) }
@@ -201,30 +213,41 @@ _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 def resolve_resource(value: str, name: str, target: Target) -> ox.NamedNode:
     """The resource a parameter value names: an IRI as given, else a code, acronym or label (any language,
-    ignoring case and accents) of a resource of the class the parameter's name implies."""
+    ignoring case and accents) of a resource of the class the parameter's name implies.
+
+    Codes win over acronyms, acronyms over labels, labels over other names. Among resources that share a
+    name at the same level, the class the parameter names first wins (place=Belize is the country, not
+    Belize District; place=Guatemala the country, not its department); a tie left after that is ambiguous."""
     value = value.strip()
     if _IRI.match(value) and "/" in value:
-        return ox.NamedNode(value)
-    classes = _CLASS_HINTS.get(name) or _CLASS_HINTS.get(re.sub(r"s$", "", name)) or sorted(
-        {c for cs in _CLASS_HINTS.values() for c in cs})
+        try:
+            return ox.NamedNode(value)
+        except ValueError as err:
+            raise QueryError(f"parameter {name}={value!r} is not a valid IRI ({err})") from None
+    hinted = _CLASS_HINTS.get(name) or _CLASS_HINTS.get(re.sub(r"s$", "", name))
+    classes = hinted or sorted({c for cs in _CLASS_HINTS.values() for c in cs})
+    rank = {c: (i if hinted else 0) for i, c in enumerate(classes)}
     rows = _names(target, classes)
     wanted = normal_key(value)
-    found: dict[str, set[str]] = {}
-    for resource, label, how in rows:
+    found: dict[str, dict[str, int]] = {}
+    for resource, cls, label, how in rows:
         if normal_key(label) == wanted:
-            found.setdefault(how, set()).add(resource)
+            candidates = found.setdefault(how, {})
+            candidates[resource] = min(candidates.get(resource, len(rank)), rank.get(cls, len(rank)))
     for how in sorted(found):
-        if len(found[how]) == 1:
-            return ox.NamedNode(next(iter(found[how])))
-        raise QueryError(f"parameter {name}={value!r} is ambiguous: " + ", ".join(sorted(found[how])[:5]))
+        best = min(found[how].values())
+        chosen = sorted(r for r, k in found[how].items() if k == best)
+        if len(chosen) == 1:
+            return ox.NamedNode(chosen[0])
+        raise QueryError(f"parameter {name}={value!r} is ambiguous: " + ", ".join(chosen[:5]))
     raise QueryError(f"parameter {name}={value!r} names nothing known (give a label, acronym, code or IRI)")
 
 
-def _names(target: Target, classes: list[str]) -> list[tuple[str, str, str]]:
+def _names(target: Target, classes: list[str]) -> list[tuple[str, str, str, str]]:
     values = " ".join(f"<{c}>" for c in classes)
     query = _NAMES_QUERY.replace("?resource a ?class .", f"VALUES ?class {{ {values} }}\n  ?resource a ?class .")
     table = target.select(query)
-    return [(r["resource"].value, r["name"].value, r["how"].value) for r in table.rows]
+    return [(r["resource"].value, r["class"].value, r["name"].value, r["how"].value) for r in table.rows]
 
 
 def to_term(value: str, param: Parameter, target: Target):
@@ -236,10 +259,21 @@ def to_term(value: str, param: Parameter, target: Target):
               "date": (r"\d{4}-\d\d-\d\d", "date"), "year": (r"\d{4}", "gYear")}
     if kind in checks:
         pattern, datatype = checks[kind]
-        if not re.fullmatch(pattern, value.strip()):
+        if not re.fullmatch(pattern, value.strip(), re.ASCII) or (kind == "date" and not _valid_date(value.strip())):
             raise QueryError(f"parameter {param.name}={value!r} is not a valid {kind}")
         return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD + datatype))
     return ox.Literal(value)
+
+
+def _valid_date(value: str) -> bool:
+    """A real calendar date (2022-02-30 is not)."""
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+        return True
+    except ValueError:
+        return False
 
 
 def bind_parameters(query: SavedQuery, params: dict[str, str], target: Target) -> dict:

@@ -70,7 +70,8 @@ class ResultTable:
             row = {}
             for name, term in binding.items():
                 kind = "literal" if term["type"] in ("literal", "typed-literal") else term["type"]
-                row[name] = Value(kind, term["value"], term.get("datatype"), term.get("xml:lang"))
+                lang = term.get("xml:lang")
+                row[name] = Value(kind, term["value"], _datatype(term.get("datatype"), lang), lang)
             rows.append(row)
         return cls(variables, rows)
 
@@ -106,10 +107,17 @@ def value_of_oxigraph(term) -> Value:
         return Value("uri", term.value)
     if isinstance(term, ox.BlankNode):
         return Value("bnode", term.value)
-    datatype = term.datatype.value if term.datatype else None
     if term.language:
         return Value("literal", term.value, None, term.language)
-    return Value("literal", term.value, datatype)
+    return Value("literal", term.value, _datatype(term.datatype.value if term.datatype else None, None))
+
+
+def _datatype(datatype: str | None, lang: str | None) -> str | None:
+    """A literal's datatype as one shape whoever answered: none for a simple (xsd:string) or language-tagged
+    literal, which endpoints may or may not spell out, so store and endpoint rows compare equal."""
+    if lang or datatype in (XSD_STRING, RDF_LANG_STRING):
+        return None
+    return datatype
 
 
 def render_table(header: list[str], rows: list[list[str]], max_width: int = 60) -> str:

@@ -20,26 +20,31 @@ __all__ = ["extract"]
 
 
 def extract(doc: Document, vocab: Vocabulary) -> ProgrammeFacts:
-    """All the facts one document states about its programme (DocumentError if it names none)."""
+    """All the facts one document states about its programme (DocumentError if it names none).
+
+    Each kind of fact is read on its own: should one extractor fail on an odd document, the others'
+    facts are kept and the failure is reported in `warnings` rather than losing the whole document."""
     sentences = Sentences(doc.text)
     title, acronym, aliases = extract_title(doc, vocab)
-    start, end = extract_dates(doc, sentences)
-    organisations, role_clauses = extract_organisations(doc, vocab, sentences)
-    return ProgrammeFacts(
-        title=title,
-        language=doc.language,
-        acronym=acronym,
-        aliases=aliases,
-        summary=extract_summary(doc, sentences),
-        start=start,
-        end=end,
-        duration=extract_duration(doc, sentences),
-        organisations=organisations,
-        places=extract_places(doc, vocab, sentences, organisations, role_clauses),
-        sdgs=extract_sdgs(doc, vocab, sentences),
-        hr_themes=extract_hr_themes(doc, vocab, sentences),
-        themes=extract_general_themes(doc),
-        activities=extract_activities(doc, vocab),
-        target_groups=extract_target_groups(doc, vocab),
-        commitments=extract_commitments(doc),
-    )
+    facts = ProgrammeFacts(title=title, language=doc.language, acronym=acronym, aliases=aliases)
+
+    def guarded(kind: str, run, default):
+        try:
+            return run()
+        except Exception as err:  # noqa: BLE001 - reported, never silent
+            facts.warnings.append(f"{kind} not read: {type(err).__name__}: {err}")
+            return default
+
+    facts.summary = guarded("summary", lambda: extract_summary(doc, sentences), None)
+    facts.start, facts.end = guarded("dates", lambda: extract_dates(doc, sentences), (None, None))
+    facts.duration = guarded("duration", lambda: extract_duration(doc, sentences), None)
+    facts.organisations, role_clauses = guarded(
+        "organisations", lambda: extract_organisations(doc, vocab, sentences), ([], []))
+    facts.places = guarded("places", lambda: extract_places(doc, vocab, sentences, facts.organisations, role_clauses), [])
+    facts.sdgs = guarded("SDGs", lambda: extract_sdgs(doc, vocab, sentences), [])
+    facts.hr_themes = guarded("human-rights themes", lambda: extract_hr_themes(doc, vocab, sentences), [])
+    facts.themes = guarded("themes", lambda: extract_general_themes(doc), [])
+    facts.activities = guarded("activities", lambda: extract_activities(doc, vocab), [])
+    facts.target_groups = guarded("target groups", lambda: extract_target_groups(doc, vocab), [])
+    facts.commitments = guarded("commitments", lambda: extract_commitments(doc), [])
+    return facts

@@ -23,6 +23,8 @@ _TRIGGERS: list[tuple[str, str]] = [
     (r"(?:co-?)?financiad[oa]s?\s+(?:conjuntamente\s+|principalmente\s+)?por", FUNDING),
     (r"con\s+(?:el\s+|la\s+)?(?:financiamiento|financiación|cofinanciación|cofinanciamiento|fondos|aportes?|apoyo\s+financiero)\s+(?:de(?:l)?|por\s+parte\s+de(?:l)?)", FUNDING),
     (r"(?:is|was)\s+(?:a|an)\s+(?:flagship\s+|regional\s+|bilateral\s+)?(?:programme|program|initiative|project)\s+(?:of|by|from)", FUNDING),
+    (r"(?:a\s+|concessional\s+|soft\s+)?(?:grants?|loans?|donations?|subsid(?:y|ies))\s+(?:from|of|by)", FUNDING),
+    (r"(?:con\s+)?(?:recursos|aportes?|contribuci(?:ón|ones)|donaci(?:ón|ones)|préstamos?|subvenci(?:ón|ones))\s+(?:financieros?\s+)?(?:de(?:l)?|por\s+parte\s+de(?:l)?)", FUNDING),
     (r"es\s+(?:un|una)\s+(?:programa|iniciativa|proyecto)\s+(?:regional\s+|bilateral\s+)?de(?:l)?", FUNDING),
     (r"(?:implemented|executed|carried\s+out|delivered|operated)\s+(?:jointly\s+|mainly\s+)?(?:by|with)", IMPLEMENTING),
     (r"implementing\s+(?:partners?|agenc(?:y|ies)|organi[sz]ations?)\s+(?:is|are|include|includes)", IMPLEMENTING),
@@ -32,6 +34,14 @@ _TRIGGERS: list[tuple[str, str]] = [
     (r"(?:with|through)\s+(?:the\s+)?technical\s+(?:support|assistance)\s+(?:of|from)", IMPLEMENTING),
     (r"con\s+(?:el\s+|la\s+)?(?:apoyo|asistencia|acompañamiento)\s+técnic[oa]\s+de(?:l)?", IMPLEMENTING),
     (r"(?:in\s+(?:a\s+)?consortium\s+with|en\s+consorcio\s+con)", IMPLEMENTING),
+    (r"(?:is|are|was|were)\s+(?:channell?ed|delivered|implemented)\s+(?:through|via|by)", IMPLEMENTING),
+    (r"se\s+(?:canaliza|canalizan|ejecuta|ejecutan|implementa|implementan)\s+(?:a\s+través\s+de(?:l)?|por\s+medio\s+de(?:l)?|por|con)", IMPLEMENTING),
+    (r"bajo\s+la\s+(?:coordinación|dirección|responsabilidad)\s+de(?:l)?", COORDINATING),
+    (r"under\s+the\s+(?:coordination|leadership|responsibility)\s+of", COORDINATING),
+    # verb first, subject after: "Lo ejecutan la UNODC y ...", "La financian ..."
+    (r"(?:lo|la|los|las)\s+(?:ejecutan?|implementan?|gestionan?|administran?)", IMPLEMENTING),
+    (r"(?:lo|la|los|las)\s+(?:co)?financian?", FUNDING),
+    (r"(?:lo|la|los|las)\s+coordinan?", COORDINATING),
     (r"in\s+(?:partnership|cooperation|collaboration|association|alliance)\s+with", PARTNER),
     (r"en\s+(?:asociación|cooperación|colaboración|alianza|coordinación)\s+con", PARTNER),
     (r"(?:partners|socios)\s+(?:include|incluyen|are|son)", PARTNER),
@@ -39,11 +49,21 @@ _TRIGGERS: list[tuple[str, str]] = [
     # the channel money or work goes through keeps the role of the clause before it
     (r"(?:through|via|a\s+través\s+de(?:l)?|por\s+medio\s+de(?:l)?)", CHANNEL),
 ]
-TRIGGER = re.compile("|".join(f"(?P<t{i}>\\b{p}\\b)" for i, (p, _) in enumerate(_TRIGGERS)), re.I)
-# "<Organisation> funds ...": the subject before an active verb of funding.
-ACTIVE_FUNDING = re.compile(
-    r"\b(?:(?:co-?)?(?:funds|funded|finances|financed|supports\s+financially)(?!\s+by\b)|"
-    r"(?:co)?financi(?:a|ó|an|aron|ará|arán)(?!\s+por\b))\b", re.I)
+TRIGGER = re.compile("|".join(f"(?P<t{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_TRIGGERS)), re.I)
+# "<Organisation> funds ...", "X y Y cofinancian ...", "el BCIE la administra": subjects before an active verb.
+_ACTIVE_VERBS: list[tuple[str, str]] = [
+    (r"(?-i:(?:co-?)?(?:fund|funds|funded|finance|finances|financed)|supports?\s+financially|provides?\s+(?:the\s+)?funding"
+     r"|provided\s+(?:the\s+)?funding|allocated\s+funds|contributes?\s+funds)(?!\s+by\b)", FUNDING),
+    (r"(?:is|are|was)\s+(?:its|the)\s+(?:main\s+|principal\s+|sole\s+|lead\s+|largest\s+)?(?:funders?|donors?|financiers?)", FUNDING),
+    (r"(?:co)?financi(?:a|ó|an|aron|ará|arán)(?!\s+por\b)|destin(?:a|ó|an|aron)\s+(?:fondos|recursos)|aport(?:a|ó|an|aron)\s+(?:fondos|recursos)", FUNDING),
+    (r"es\s+(?:el|su)\s+(?:principal\s+)?(?:financiador|donante)", FUNDING),
+    (r"(?-i:implements|implemented|manages|managed|runs|ran|executes|executed|administers|administered)(?!\s+by\b)", IMPLEMENTING),
+    (r"(?:(?:la|lo|los|las)\s+)?(?:implementa|implementan|ejecuta|ejecutan|gestiona|gestionan|administra|administran)(?!\s+por\b)", IMPLEMENTING),
+    (r"(?-i:coordinates|coordinated|leads|led)(?!\s+by\b)|(?:la\s+|lo\s+)?(?:coordina|coordinan|lidera|lideran)(?!\s+por\b)", COORDINATING),
+]
+ACTIVE_VERB = re.compile("|".join(f"(?P<v{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_ACTIVE_VERBS)), re.I)
+_CO_SUBJECT = re.compile(r"\b(?:junto\s+con|together\s+with|jointly\s+with|along\s+with)\b", re.I)
+
 # Words that head an organisation's name: after "and", a piece without one continues the name before it.
 _HEAD_WORDS = re.compile(
     r"^(?:ministry|ministerio|minist[eè]re|secretariat|secretar[ií]a|agency|agencia|agence|institute|instituto|"
@@ -164,16 +184,41 @@ def organisations_in_clause(text: str, clause: RoleClause, vocab: Vocabulary, se
 
 
 def active_funders(text: str, span: Span, vocab: Vocabulary, sentences: Sentences) -> list[OrganisationFact]:
-    """"The European Union funds ...", "la Unión Europea financió ...": the organisation just before the verb."""
+    """Organisations that are the subject of an active verb of funding, implementing or coordinating
+    ("The European Union funds ...", "X, Y y Z cofinancian ...", "el BCIE la administra"), and the co-subjects
+    the sentence adds after the verb ("... financia el proyecto junto con la AICS")."""
     out = []
-    for verb in ACTIVE_FUNDING.finditer(text, span.start, span.end):
+    for verb in ACTIVE_VERB.finditer(text, span.start, span.end):
+        role = _ACTIVE_VERBS[int(next(k for k, v in verb.groupdict().items() if v)[1:])][1]
         sentence = sentences.around(verb.start())
-        left = max(sentence.start, text.rfind(",", sentence.start, verb.start()) + 1)
-        names = names_in(text, left, verb.start(), vocab)
-        if names and text[names[-1].span.end:verb.start()].strip(" )").lower() in ("", "also", "también", "jointly"):
-            n = names[-1]
-            out.append(OrganisationFact(n.name, FUNDING, Evidence(sentence, "sentence:funds"), n.iri, n.acronym, n.span))
+        left = max(sentence.start, span.start)
+        subjects = _trailing_names(text, left, verb.start(), vocab)
+        if not subjects:
+            continue
+        evidence = Evidence(sentence, f"sentence:active-{role}")
+        for n in subjects:
+            out.append(OrganisationFact(n.name, role, evidence, n.iri, n.acronym, n.span))
+        stop = _clause_end(text, verb.end(), min(sentence.end, span.end), vocab)
+        co = _CO_SUBJECT.search(text, verb.end(), stop)
+        if co:
+            for n in names_in(text, co.end(), _clause_end(text, co.end(), stop, vocab), vocab):
+                out.append(OrganisationFact(n.name, role, evidence, n.iri, n.acronym, n.span))
     return out
+
+
+def _trailing_names(text: str, start: int, end: int, vocab: Vocabulary) -> list[Named]:
+    """The organisations named in an unbroken list that ends right before `end` (the subject of a verb)."""
+    names = names_in(text, start, end, vocab)
+    if not names or text[names[-1].span.end:end].strip(" ),").lower() not in ("", "also", "también", "jointly", "conjuntamente"):
+        return []
+    run = [names[-1]]
+    for n in reversed(names[:-1]):
+        gap = text[n.span.end:run[0].span.start]
+        if not re.fullmatch(r"[\s,;)]*(?:(?:and|y|e|&|as well as|así como)\s+)?(?:(?:the|la|el|los|las)\s+)?"
+                            r"(?:[a-záéíóúñü][\w-]*\s+){0,5}[\s(]*", gap):
+            break
+        run.insert(0, n)
+    return run
 
 
 @dataclass(frozen=True)
@@ -226,9 +271,13 @@ def _continues(piece: str, previous: str, vocab: Vocabulary) -> bool:
     if not core or not core[0].isupper() or not previous_core[:1].isupper() or previous_core.endswith(")"):
         return False
     name, acronym, _ = _split_name(core)
-    if vocab.organisation_index.lookup(name) or (acronym and vocab.organisation_index.lookup(acronym)):
+    if vocab.organisation_index.lookup(name):
+        return False
+    if acronym and vocab.organisation_index.lookup(acronym) and _looks_complete(core):
         return False
     if vocab.organisation_index.lookup(previous_core) or _is_country(previous_core, vocab) or _is_country(name, vocab):
+        return False
+    if _is_place(previous_core, vocab):
         return False
     first_words = name.split()[:3]
     if any(_HEAD_WORDS.match(fold(w)) for w in first_words) or (len(first_words[0]) > 1 and first_words[0].isupper()):
@@ -240,6 +289,11 @@ def _core(piece: str) -> str:
     """A list piece without its article or a lower-case descriptor ("la asociación civil ...")."""
     core = _LEADING_WORDS.sub("", piece.strip(" ,.;:")).strip()
     return re.sub(r"^(?:[a-záéíóúñü][\w-]*\s+){1,4}(?=[A-ZÁÉÍÓÚÑ])", "", core)
+
+
+def _looks_complete(name: str) -> bool:
+    """A name that stands on its own: it starts with a head word ("Oficina ...", "Fundación ...")."""
+    return any(_HEAD_WORDS.match(fold(w)) for w in name.split()[:3])
 
 
 _PARENS = re.compile(r"\((?P<acr>[^()]{1,25})\)")
@@ -272,6 +326,15 @@ def _piece_organisations(text: str, start: int, end: int, vocab: Vocabulary) -> 
     if re.match(r"^(?:of|de|del|from)\s", raw, re.I):
         return []
     segment = _core(raw)
+    # "the Haitian organisation Fondation Konbit pou Lavi", "the German BMZ"
+    segment = _DESCRIPTOR.sub("", segment)
+    if segment and not resolve_organisation(_split_name(segment)[0], _split_name(segment)[1], vocab):
+        words = segment.split()
+        for cut in (1, 2):
+            rest = " ".join(words[cut:])
+            if len(words) > cut and _DEMONYM.match(words[0]) and resolve_organisation(*_split_name(rest)[:2], vocab):
+                segment = rest
+                break
     if not segment:
         return []
     offset = text.find(segment, span.start, span.end + 1)
@@ -298,6 +361,16 @@ def _piece_organisations(text: str, start: int, end: int, vocab: Vocabulary) -> 
     return out
 
 
+_DESCRIPTOR = re.compile(
+    r"^(?:[A-ZÁÉÍÓÚ][a-záéíóúñ]+\s+)?(?:local\s+|national\s+|international\s+)?(?:organi[sz]ation|NGO|non-governmental\s+"
+    r"organi[sz]ation|civil[- ]society\s+organi[sz]ation|partner|foundation|association|network|agency|bank|"
+    r"organización|ONG|red|asociación|fundación|agencia|banco)\s+(?=[A-ZÁÉÍÓÚ])")
+_DEMONYM = re.compile(r"^(?:German|Germany's|Spanish|Spain's|French|France's|Italian|Italy's|Portuguese|Belgian|"
+                      r"Swedish|Dutch|Austrian|Finnish|Danish|Irish|Luxembourgish|Polish|Czech|Mexican|European|"
+                      r"alemán|alemana|español|española|francés|francesa|italiano|italiana|belga|sueco|sueca|"
+                      r"mexicano|mexicana|europeo|europea)$", re.I)
+
+
 def _is_place(name: str, vocab: Vocabulary) -> bool:
     return bool(vocab.place_index.lookup(name))
 
@@ -319,7 +392,7 @@ def resolve_organisation(name: str, acronym: str | None, vocab: Vocabulary) -> s
 
 _PRONOUNS = {"it", "this", "that", "they", "these", "those", "we", "he", "she", "ella", "el", "ellos", "ellas",
              "este", "esta", "estos", "estas", "ese", "esa", "eso", "which", "who", "quien", "quienes", "cual", "programme",
-             "program", "programa", "project", "proyecto", "initiative", "iniciativa"}
+             "program", "programa", "project", "proyecto", "initiative", "iniciativa", "lo", "la", "los", "las", "le", "les"}
 
 
 def looks_like_name(name: str) -> bool:
@@ -328,6 +401,8 @@ def looks_like_name(name: str) -> bool:
     if not words or len(words) > 14 or not name[0].isupper() or _GENERIC_HEAD.match(name):
         return False
     if len(words) == 1 and fold(words[0]) in _PRONOUNS:
+        return False
+    if not any(w[0].isupper() and any(c.isalpha() for c in w) for w in words):
         return False
     content = [w for w in words if fold(w) not in _LOWER_WORDS]
     if not content:

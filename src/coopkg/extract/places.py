@@ -17,7 +17,8 @@ _NEVER_MATCHED = {"https://w3id.org/coopkg/id/place/EU", "https://w3id.org/coopk
 #: Subdivision names that are also ordinary words; they are taken only in a longer name.
 _COMMON_WORD_NAMES = {"central", "centre", "nord", "sud", "ouest", "est", "valle", "para", "colonia", "florida", "salto",
                       "acre", "portuguesa", "cordillera", "atlantico", "union", "la union", "capital", "norte", "sur",
-                      "oriente", "occidente", "san", "santa", "rio", "costa", "interior", "litoral"}
+                      "oriente", "occidente", "san", "santa", "rio", "costa", "interior", "litoral", "misiones", "mision",
+                      "grande", "sierra", "selva", "frontera", "bahia", "caribe", "pacifico", "islas"}
 _LATIN_AMERICA = "https://w3id.org/coopkg/id/place/m49-419"
 _EUROPE = "https://w3id.org/coopkg/id/place/m49-150"
 
@@ -33,7 +34,8 @@ _TEXT_BLOCKS = ("title", "meta", "category", "paragraph", "bullet", "item", "row
 
 def extract_places(doc: Document, vocab: Vocabulary, sentences: Sentences,
                    organisations: list[OrganisationFact], role_clauses: list | None = None) -> list[ConceptFact]:
-    mentions = [m for m in _place_mentions(doc, vocab) if not _names_an_actor(m, vocab, role_clauses or [])]
+    mentions = [m for m in _place_mentions(doc, vocab)
+                if not _names_an_actor(m, vocab, role_clauses or []) and not _is_an_origin(doc.text, m)]
     countries_named = {iri for m in mentions for iri in m.iris if vocab.places[iri].kind == "country"}
     countries_named |= _countries_in_organisation_names(doc, vocab)
     excluded = _home_countries(organisations, vocab)
@@ -44,6 +46,18 @@ def extract_places(doc: Document, vocab: Vocabulary, sentences: Sentences,
             continue
         facts.setdefault(iri, ConceptFact(iri, Evidence(sentences.around(m.start, m.end), "gazetteer:place")))
     return list(facts.values())
+
+
+_ORIGIN = re.compile(
+    r"(?:arriv\w*|deport\w*|fle\w*|coming|came|return\w*|expell\w*|displaced|lleg\w*|procedentes?|provenientes?|"
+    r"originari\w*|huy\w*|retornad\w*|deportad\w*|expulsad\w*|desplazad\w*|salen|salieron)\s+(?:\w+\s+){0,3}"
+    r"(?:from|desde|de|del)\s+(?:the\s+|la\s+|el\s+)?$", re.I)
+
+
+def _is_an_origin(text: str, m: Match) -> bool:
+    """"people arriving from Colombia", "deportados desde República Dominicana": where people come from,
+    not where the programme works."""
+    return bool(_ORIGIN.search(text[max(0, m.start - 60):m.start]))
 
 
 def _names_an_actor(m: Match, vocab: Vocabulary, role_clauses: list) -> bool:
@@ -69,7 +83,7 @@ def _place_mentions(doc: Document, vocab: Vocabulary) -> list[Match]:
         s, e = block.span.start, block.span.end
         organisations = vocab.organisation_index.find(doc.text, s, e)
         for m in vocab.place_index.find(doc.text, s, e):
-            if not m.text[:1].isupper() or any(o.start <= m.start and m.end <= o.end for o in organisations):
+            if not m.text[:1].isupper() or any(o.start < m.end and m.start < o.end for o in organisations):
                 continue
             iris = tuple(i for i in m.iris if i not in _NEVER_MATCHED
                          and not (i == _EUROPE and _paired_with_latin_america(doc.text, m, vocab)))
@@ -98,6 +112,14 @@ def _next_to_a_level_word(text: str, m: Match) -> bool:
                 or re.match(r"^\s+" + _LEVEL_WORDS.pattern, after, re.I))
 
 
+def _in_a_list_of_subdivisions(text: str, m: Match, candidates: list, vocab: Vocabulary) -> bool:
+    """"the departments of Artibonite, Ouest and Grand'Anse": a common word listed among subdivisions."""
+    countries = {vocab.country_of(p.iri) for p in candidates}
+    window = vocab.place_index.find(text, max(0, m.start - 40), min(len(text), m.end + 40))
+    return any(p.start != m.start and fold(p.text).strip() not in _COMMON_WORD_NAMES and any(
+        vocab.places[i].kind == "subdivision" and vocab.country_of(i) in countries for i in p.iris) for p in window)
+
+
 def _choose(m: Match, vocab: Vocabulary, countries_named: set[str], text: str) -> str | None:
     """One place for a mention: a country before a same-named subdivision; a subdivision only where its
     country is named in the document (or its name is long and unambiguous)."""
@@ -107,7 +129,8 @@ def _choose(m: Match, vocab: Vocabulary, countries_named: set[str], text: str) -
         if chosen:
             return chosen[0].iri
     subdivisions = [p for p in places if p.kind == "subdivision"]
-    if fold(m.text).strip() in _COMMON_WORD_NAMES and not _next_to_a_level_word(text, m):
+    if fold(m.text).strip() in _COMMON_WORD_NAMES and not _next_to_a_level_word(text, m) \
+            and not _in_a_list_of_subdivisions(text, m, subdivisions, vocab):
         return None
     in_named = [p for p in subdivisions if vocab.country_of(p.iri) in countries_named]
     if len(in_named) == 1:

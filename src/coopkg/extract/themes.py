@@ -21,6 +21,13 @@ _NEGATIVE = re.compile(
     r"social\s+justice|climate\s+justice|justicia\s+social|justicia\s+climática|data\s+protection\s+officer|"
     r"price\s+transparency|fiscal\s+transparency)\b", re.I)
 _TEXT_BLOCKS = ("title", "paragraph", "bullet", "item", "row")
+# "enfoque de género y de derechos humanos", "a gender and human rights-based approach": the human rights-based
+# approach named as one of two coordinated approaches.
+_COORDINATED_HRBA = re.compile(
+    r"\benfoques?\s+(?:de|basados?\s+en)\s+(?:[\w-]+\s+){0,4}y\s+(?:de\s+|en\s+)?(?:los\s+)?derechos\s+humanos\b"
+    r"|\b(?:[\w-]+\s+){1,3}and\s+human[- ]rights(?:[- ]based)?\s+approach(?:es)?\b"
+    r"|\bapproach(?:es)?\s+(?:to|of|based\s+on)\s+(?:[\w-]+\s+){1,4}and\s+human\s+rights\b", re.I)
+_HRBA = "https://w3id.org/coopkg/voc/hr-theme/hrba"
 
 
 def extract_hr_themes(doc: Document, vocab: Vocabulary, sentences: Sentences) -> list[ConceptFact]:
@@ -43,6 +50,7 @@ def _theme_mentions(doc: Document, vocab: Vocabulary) -> list[Match]:
             if not any(a <= m.start < b for a, b in negatives):
                 out.append(m)
         out.extend(_rights_list_mentions(text, s, e, vocab))
+        out.extend(Match(m.start(), m.end(), m.group(), (_HRBA,)) for m in _COORDINATED_HRBA.finditer(text, s, e))
     return out
 
 

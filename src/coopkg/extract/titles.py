@@ -13,11 +13,11 @@ from ..vocabulary import Vocabulary
 
 _YEARS = re.compile(r"\s*[(\[]\s*(?:19|20)\d\d(?:\s*[-–/]\s*(?:(?:19|20)?\d\d|present|today|hoy|actualidad))?\s*[)\]]\s*$", re.I)
 _PROGRAMME_WORDS = re.compile(
-    r"\b(?:programme|program|programa|laboratory|laboratorio|initiative|iniciativa|project|proyecto|facility|"
+    r"\b(?:programme|program|programa|laboratory|laboratorio|initiative|iniciativa|project|proyecto|facility|facilidad|"
     r"fondo|fund|alliance|alianza|partnership|asociación|plan|network|red|mechanism|mecanismo|strategy|estrategia|"
     r"platform|plataforma|action|acción|instrument|instrumento)\b", re.I)
 _NAME_WORD = (r"(?:[A-ZÁÉÍÓÚÑ][\w+'’.-]*|[IVX]{1,4}|de|del|la|las|los|y|e|of|the|and|for|para|en|in|on|el|sobre|&|"
-              r"against|contra|to|a|al|with|con|between|entre|towards|hacia|through|por|from|desde|at|within)")
+              r"against|contra|to|a|al|with|con|between|entre|towards|hacia|through|por|from|desde|at|within)(?!\w)")
 _NAMED_WITH_ACRONYM = re.compile(rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,14}})[ \t]*\((?P<acr>[A-Z][A-Za-z0-9+\- ]{{1,15}})\)")
 _LEADING = re.compile(r"^(?:(?:the|el|la|los|las|of|de|del|and|y|in|en|around|on|sobre|for|para|against|contra|to|a|al|"
                       r"with|con|between|entre|towards|hacia|through|por|from|desde|at|within)\s+)+", re.I)
@@ -35,11 +35,16 @@ def extract_title(doc: Document, vocab: Vocabulary) -> tuple[TextFact, TextFact 
         title = TextFact(span.text, language, Evidence(span, "title"))
     else:
         found = _named_with_acronym(doc, vocab)
-        if found is None:
-            raise DocumentError(doc.path, "no programme title found (no title line and no 'Name (ACRONYM)' phrase)")
-        name, acr = found
-        title = TextFact(name.text, language, Evidence(name, "title:named-with-acronym"))
-        acronym = TextFact(acr.text, "", Evidence(acr, "acronym"))
+        if found is not None:
+            name, acr = found
+            title = TextFact(name.text, language, Evidence(name, "title:named-with-acronym"))
+            acronym = TextFact(acr.text, "", Evidence(acr, "acronym"))
+        else:
+            name = _named_programme(doc, vocab)
+            if name is None:
+                raise DocumentError(doc.path, "no programme title found (no title line, no 'Name (ACRONYM)' phrase "
+                                              "and no capitalised programme name)")
+            title = TextFact(name.text, language, Evidence(name, "title:named-programme"))
     aliases = []
     short = re.match(r"^([^:]{2,40}):\s+\S", title.value)
     if short and len(short.group(1).split()) <= 4:
@@ -66,6 +71,28 @@ def _named_with_acronym(doc: Document, vocab: Vocabulary) -> tuple[Span, Span] |
             continue
         start = m.start("name") + offset
         return Span(start, start + len(name), name), Span(m.start("acr"), m.end("acr"), m.group("acr"))
+    return None
+
+
+_NAMED = re.compile(rf"(?P<name>[A-ZÁÉÍÓÚÑ][\w+'’.-]*(?:[ \t]+{_NAME_WORD}){{1,14}})")
+
+
+def _named_programme(doc: Document, vocab: Vocabulary) -> Span | None:
+    """The first capitalised phrase of the opening paragraphs that names a programme ("The Regional Facility
+    for Water Security supports ..."), for a page with neither a title line nor an acronym."""
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "item"):
+            continue
+        for m in _NAMED.finditer(doc.text, block.span.start, block.span.end):
+            raw = m.group("name")
+            lead = _LEADING.match(raw)
+            name = raw[lead.end():] if lead else raw
+            name = re.sub(r"(?:\s+(?:of|de|del|the|la|el|and|y|in|en|for|para|to|a|al|with|con|at|on))+$", "", name)
+            words = name.split()
+            if len(words) >= 2 and _PROGRAMME_WORDS.search(name) and words[-1][0].isupper() \
+                    and not vocab.organisation_index.lookup(name):
+                start = m.start() + (lead.end() if lead else 0)
+                return Span(start, start + len(name), name)
     return None
 
 
