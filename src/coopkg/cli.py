@@ -25,6 +25,19 @@ def _err(line: str) -> None:
     click.echo(line, err=True)
 
 
+def _open_store(store_path: Path | None, read_only: bool = False):
+    """The store, or one clear line and exit status 1 (2 for a store that does not exist)."""
+    from .store import GraphStore, StoreError
+
+    try:
+        return GraphStore(store_path or default_store_path(), read_only=read_only)
+    except FileNotFoundError as err:
+        raise click.UsageError(str(err)) from None
+    except StoreError as err:
+        _err(f"Error: {err}")
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopkg")
 def main() -> None:
@@ -55,13 +68,12 @@ def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bo
     """
     from .build import build as run_build
     from .read import iter_document_paths
-    from .store import GraphStore
 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         _err(f"{p}: no such file or folder")
     files = iter_document_paths([p for p in paths if p.exists()])
-    store = GraphStore(store_path or default_store_path())
+    store = _open_store(store_path)
     show_bar = not quiet and len(files) > 20 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="Building", file=sys.stderr) if show_bar else _NoBar() as bar:
         result = run_build(files, store, base=base, prune=prune, progress=lambda _: bar.update(1))
@@ -105,11 +117,10 @@ def query(name: str, params: tuple[str, ...], store_path: Path | None, endpoint:
     \b
     Examples:
       coopkg query programmes --format csv > programmes.csv
-      coopkg query programmes-by-funder --param funder=AECID
+      coopkg query programmes-by-funder --param funder="European Union"
       coopkg query programmes --endpoint http://127.0.0.1:7878/query
     """
     from .query import EndpointTarget, QueryError, StoreTarget, get_saved_query, run_saved_query
-    from .store import GraphStore
 
     bound = {}
     for item in params:
@@ -119,11 +130,11 @@ def query(name: str, params: tuple[str, ...], store_path: Path | None, endpoint:
         bound[key.strip()] = value
     try:
         saved = get_saved_query(name)
-        target = EndpointTarget(endpoint) if endpoint else StoreTarget(
-            GraphStore(store_path or default_store_path(), read_only=True))
+        target = EndpointTarget(endpoint) if endpoint else StoreTarget(_open_store(store_path, read_only=True))
         table = run_saved_query(target, saved, bound)
-    except (FileNotFoundError, QueryError) as err:
-        raise click.UsageError(str(err)) from None
+    except QueryError as err:
+        _err(f"Error: {err}")
+        sys.exit(2)
     click.echo(table.format(fmt), nl=False)
 
 
@@ -166,14 +177,10 @@ def validate(store_path: Path | None, fmt: str) -> None:
     """
     from rdflib import Graph
 
-    from .store import GraphStore
     from .validate import Validator, validate_store
     from .vocabulary import Vocabulary
 
-    try:
-        store = GraphStore(store_path or default_store_path(), read_only=True)
-    except FileNotFoundError as err:
-        raise click.UsageError(str(err)) from None
+    store = _open_store(store_path, read_only=True)
     reports = validate_store(store, Validator(Vocabulary.load()))
     failing = {name: r for name, r in reports.items() if not r.conforms}
     if fmt == "turtle":
@@ -206,12 +213,8 @@ def export(fmt: str, output: Path | None, store_path: Path | None, with_model: b
     """
     from .export import export as run_export
     from .export import write_atomically
-    from .store import GraphStore
 
-    try:
-        store = GraphStore(store_path or default_store_path(), read_only=True)
-    except FileNotFoundError as err:
-        raise click.UsageError(str(err)) from None
+    store = _open_store(store_path, read_only=True)
     if output is None:
         sys.stdout.buffer.write(run_export(store, fmt, model=with_model, build_log=with_build_log))
         return
@@ -231,12 +234,8 @@ def stats(store_path: Path | None, fmt: str) -> None:
     import json
 
     from .results import render_table
-    from .store import GraphStore
 
-    try:
-        store = GraphStore(store_path or default_store_path(), read_only=True)
-    except FileNotFoundError as err:
-        raise click.UsageError(str(err)) from None
+    store = _open_store(store_path, read_only=True)
     info = store.stats()
     if fmt == "json":
         click.echo(json.dumps(info, indent=2))

@@ -37,18 +37,28 @@ def ntriples(graph: Graph) -> str:
     return "\n".join(sorted(line for line in data.splitlines() if line.strip())) + "\n"
 
 
+class StoreError(OSError):
+    """A store that cannot be opened: missing, or locked by another process."""
+
+
 class GraphStore:
     """A coopkg store: documents' named graphs, model graphs and a build log, in Oxigraph."""
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_store_path()
-        if read_only:
-            if not self.path.exists():
-                raise FileNotFoundError(f"no coopkg store at {self.path} (run `coopkg build` first)")
-            self.store = ox.Store.read_only(str(self.path))
-        else:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store(str(self.path))
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"no coopkg store at {self.path} (run `coopkg build` first)")
+        try:
+            if read_only:
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(self.path))
+        except OSError as err:
+            if "lock" in str(err).lower():
+                raise StoreError(f"{self.path}: the store is open in another process (a notebook or a server?); "
+                                 "close it or open it read-only there") from None
+            raise StoreError(f"{self.path}: cannot open the store: {err}") from None
 
     # -- documents ---------------------------------------------------------------------------
     def documents(self) -> dict[str, StoredDocument]:

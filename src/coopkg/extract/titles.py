@@ -52,7 +52,15 @@ def extract_title(doc: Document, vocab: Vocabulary) -> tuple[TextFact, TextFact 
         aliases.append(TextFact(short.group(1).strip(), language, Evidence(Span(s, s + len(short.group(1)), short.group(1)), "title:short-name")))
     if acronym is None:
         acronym = _acronym_after(doc, [title.value] + [a.value for a in aliases])
+    if acronym is None and aliases and _is_acronym_like(aliases[0].value):
+        acronym = TextFact(aliases[0].value, "", aliases[0].evidence)
     return title, acronym, aliases
+
+
+def _is_acronym_like(name: str) -> bool:
+    """"EL PAcCTO", "EUROsociAL+", "COPOLAD III": a short name written as an acronym."""
+    first = name.split()[0]
+    return len(name.split()) <= 3 and sum(c.isupper() for c in first) >= 2
 
 
 def _without_years(text: str, span: Span) -> Span:
