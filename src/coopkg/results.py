@@ -122,7 +122,8 @@ def _datatype(datatype: str | None, lang: str | None) -> str | None:
 
 def render_table(header: list[str], rows: list[list[str]], max_width: int = 60) -> str:
     """An aligned plain-text table for people; long cells are cut with an ellipsis."""
-    clipped = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in rows]
+    flat = [[" ".join(c.split()) for c in row] for row in rows]  # a quote's newlines must not break the table
+    clipped = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in flat]
     widths = [max([len(h)] + [len(r[i]) for r in clipped]) for i, h in enumerate(header)]
 
     def line(cells: list[str]) -> str:
