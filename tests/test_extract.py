@@ -219,3 +219,11 @@ def test_a_failing_extractor_costs_only_its_own_facts(write_doc, vocab, monkeypa
     f = facts_of(write_doc, vocab, "c.md", summary("Water Programme", "Funded by the European Union in Peru."))
     assert f.commitments == [] and [o.iri.rsplit("/", 1)[-1] for o in f.organisations] == ["european-union"]
     assert f.warnings == ["commitments not read: RuntimeError: odd table"]
+
+
+def test_commitments_in_money(write_doc, vocab):
+    text = summary("Fondo Verde", "Un fondo.") + (
+        "\n## Compromisos\n\n- Aportar 145 millones de euros al fondo fiduciario.\n- Mobilise EUR 20 million for green SMEs.\n")
+    f = facts_of(write_doc, vocab, "m.md", text)
+    assert [(str(c.quantity), c.unit, c.committed_to) for c in f.commitments] == [
+        ("145000000", "euros", "Fondo fiduciario"), ("20000000", "EUR", "Green SMEs")]

@@ -88,13 +88,14 @@ def extract_target_groups(doc: Document, vocab: Vocabulary) -> list[TargetGroupF
 
 _NUMBER = r"(?P<n>\d{1,3}(?:[.,\s]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _UNITS = (r"%|percent|per\s+cent|por\s+ciento|hectares?|hectáreas?|ha|km2|km|kilometres?|kilómetros?|"
-          r"(?:million|millones\s+de|mil\s+millones\s+de|billion)?\s*(?:EUR|euros?|USD|US\$|dollars?|dólares)|"
+          r"(?:million|millones\s+de|mil\s+millones\s+de|billion)?\s*(?:de\s+)?(?:EUR|euros?|USD|US\$|dollars?|dólares)|"
           r"tonnes?|toneladas?|MW|GWh|people|persons|personas|families|familias|municipalities|municipios|"
           r"months?|meses|years?|años")
 COMMITMENT = re.compile(
     rf"(?:(?P<cur>€|EUR|USD|US\$)\s*)?{_NUMBER}\s*(?P<mult>million|millones|billion|mil\s+millones)?\s*(?P<unit>{_UNITS})?(?!\w)",
     re.I)
 _CONTEXT = re.compile(r"\b(?:at\s+least|al\s+menos|up\s+to|hasta|more\s+than|más\s+de|over|reach|benefit|"
+                      r"aportar|aporta|invest|invierte|invertir|mobili[sz]e|movilizar|allocate|destinar|budget|presupuesto|"
                       r"reduce|reducir|increase|aumentar|restore|restaurar|train|capacitar|support|apoyar|"
                       r"strengthen|fortalecer|create|crear|build|construir)\b", re.I)
 
@@ -126,9 +127,9 @@ def _commitment(text: str, span: Span, m: re.Match) -> CommitmentFact | None:
     if mult:
         quantity *= Decimal(1_000_000_000 if mult in ("billion", "mil millones") else 1_000_000)
     unit = (m.group("unit") or m.group("cur") or "").strip()
-    unit = re.sub(r"^(?:million|millones\s+de|mil\s+millones\s+de|billion)\s*", "", unit, flags=re.I) or unit
+    unit = re.sub(r"^(?:million|millones\s+de|mil\s+millones\s+de|billion)?\s*(?:de\s+)?", "", unit, flags=re.I) or unit
     rest = span.text[m.end():]
-    rest = re.sub(r"^\s*(?:of|de|en)\s+", "", rest)
+    rest = re.sub(r"^\s*(?:of|de|en|to|for|al|a|para)\s+", "", rest)
     obj = re.split(r"[.;]", rest, maxsplit=1)[0].strip() or span.text[:m.start()].strip()
     if not obj:
         return None
