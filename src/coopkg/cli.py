@@ -254,3 +254,96 @@ def _short_class(iri: str) -> str:
         if iri.startswith(str(ns)) and prefix not in ("agent", "place"):
             return f"{prefix}:{iri[len(str(ns)):]}"
     return iri
+
+
+@main.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before its worker is killed and the client gets 503.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
+              help="Most solutions (or triples) one answer holds; more are cut off and X-Coopkg-Truncated: true says so.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Public address of the server, used in place of https://w3id.org/coopkg when IRIs are "
+                   "dereferenced (default: http://HOST:PORT).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Query worker processes (each opens the store read-only).")
+@click.option("--memory-limit", default=4096, show_default=True, type=click.IntRange(min=0), metavar="MB",
+              help="Address-space limit of each query worker in MB (0: none).")
+def serve(store_path: Path | None, host: str, port: int, timeout: float, max_rows: int, base_url: str | None,
+          workers: int, memory_limit: int) -> None:
+    """Serve the graph read-only over HTTP: SPARQL endpoint, dereferenceable IRIs, saved-query API, VoID, pages.
+
+    \b
+    Example:
+      coopkg serve --store out/store --port 8000
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/api/queries/programmes-in-place?place=Colombia'
+    """
+    from .serve import ServeConfig, default_base_url, is_loopback
+    from .serve import serve as run_server
+
+    path = store_path or default_store_path()
+    if not path.exists():
+        raise click.UsageError(f"no coopkg store at {path} (run `coopkg build` first)")
+    config = ServeConfig(path, base_url=(base_url or default_base_url(host, port)).rstrip("/"), timeout=timeout,
+                         max_rows=max_rows, workers=workers, memory_mb=memory_limit or None)
+    click.echo(f"Serving {path} read-only at {config.base_url} (Ctrl-C stops)", err=True)
+    if not is_loopback(host):
+        click.echo(f"Note: listening on {host}, not only on this machine's loopback address", err=True)
+    run_server(config, host=host, port=port)
+
+
+@main.command()
+@click.option("--endpoint", metavar="URL", required=True,
+              help="Graph Store Protocol URL (gsp) or SPARQL Update URL (update) to write to.")
+@_store_option
+@click.option("--protocol", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              help="gsp: PUT each graph to URL?graph=<iri>. update: DROP SILENT GRAPH and INSERT DATA.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Triples per request (default 50000 for gsp, 2000 for update); a larger graph takes several.")
+@click.option("--with-model/--no-model", "model", default=True, show_default=True,
+              help="Also push the ontology and vocabulary graphs (the saved queries need them).")
+@click.option("--force", is_flag=True, help="Send every graph, even those the endpoint's push record shows unchanged.")
+@click.option("--dry-run", is_flag=True, help="List what would be sent; contact nothing.")
+def push(endpoint: str, store_path: Path | None, protocol: str, batch_size: int | None, model: bool, force: bool,
+         dry_run: bool) -> None:
+    """Publish the store's graphs to a SPARQL 1.1 endpoint: each named graph replaced as a unit, the document
+    graphs, the build log and (by default) the model. Pushing again is safe and sends only what changed.
+
+    Credentials are read only from the environment variables COOPKG_ENDPOINT_USER and
+    COOPKG_ENDPOINT_PASSWORD (HTTP basic or digest auth, whichever the endpoint asks for); they are never
+    printed. Connection errors and 5xx answers are retried; a refusal stops the push with exit status 1.
+    A graph larger than --batch-size takes several requests: a push stopped between them leaves it partly
+    written until the next push, which rewrites it.
+
+    \b
+    Examples:
+      coopkg push --endpoint http://127.0.0.1:7878/store                    # oxigraph serve
+      coopkg push --endpoint http://localhost:3030/coopkg/data              # Fuseki
+      coopkg push --endpoint http://localhost:8890/sparql-graph-crud-auth   # Virtuoso
+      coopkg push --endpoint http://localhost:3030/coopkg/update --protocol update
+    """
+    from .push import PushError, PushUsageError, credentials_from_env, plan_push
+    from .push import push as run_push
+
+    store = _open_store(store_path, read_only=True)
+    try:
+        if dry_run:
+            plan = plan_push(store, endpoint, protocol=protocol, batch_size=batch_size, model=model)
+            for line in plan.lines():
+                click.echo(line)
+            click.echo(f"dry run: {len(plan.send)} graphs, {plan.triples} triples for {plan.endpoint} ({protocol}); "
+                       "nothing sent")
+            return
+        done = run_push(store, endpoint, protocol=protocol, batch_size=batch_size, model=model, force=force,
+                        credentials=credentials_from_env())
+    except PushUsageError as err:
+        raise click.UsageError(str(err)) from None
+    except PushError as err:
+        _err(f"Error: {err}")
+        sys.exit(1)
+    removed = f", {len(done.remove)} removed" if protocol == "gsp" else ""
+    click.echo(f"{len(done.send)} graphs pushed ({done.triples} triples), {len(done.unchanged)} unchanged{removed} "
+               f"-> {done.endpoint}")

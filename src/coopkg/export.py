@@ -1,12 +1,20 @@
 """Export: write the store's graph to a file in a standard RDF format, atomically and deterministically.
 
 Document graphs by default; the model's graphs and the build log only when asked for.
+
+Exports stream: the quads are put in their stable order (sorted by their N-Quads form, without repeats) by
+an external merge sort that keeps at most a chunk of them in memory and spills the rest to temporary files,
+and the serialiser writes as it reads. JSON-LD is built one named graph at a time (a graph's JSON-LD object
+depends on that graph alone), and the graph objects are put in their stable order the same way. The bytes
+are those of sorting and serialising everything at once.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +33,13 @@ FORMATS = {
     "json-ld": (ox.RdfFormat.JSON_LD, True, ".jsonld"),
 }
 
+#: Sort keys kept in memory before a sorted run is spilled to a temporary file.
+CHUNK_KEYS = 400_000
+#: Characters of JSON-LD graph objects kept in memory before a sorted run is spilled.
+CHUNK_CHARS = 64_000_000
+#: Quads parsed back from the merged runs at a time.
+PARSE_BLOCK = 20_000
+
 
 def selected_graphs(store: GraphStore, *, model: bool = False, build_log: bool = False) -> list[ox.NamedNode]:
     out = []
@@ -39,25 +54,103 @@ def selected_graphs(store: GraphStore, *, model: bool = False, build_log: bool =
 
 def export_quads(store: GraphStore, graphs: list[ox.NamedNode], keep_graphs: bool) -> list:
     """The quads of the chosen graphs in a stable order (or triples, merged, for triple formats)."""
-    quads = []
-    for g in graphs:
-        for q in store.store.quads_for_pattern(None, None, None, g):
-            quads.append(q if keep_graphs else ox.Triple(q.subject, q.predicate, q.object))
-    unique = {str(q): q for q in quads}
-    return [unique[k] for k in sorted(unique)]
+    return list(iter_export_quads(store, graphs, keep_graphs))
+
+
+def iter_export_quads(store: GraphStore, graphs: list[ox.NamedNode], keep_graphs: bool,
+                      chunk: int = CHUNK_KEYS) -> Iterator:
+    """`export_quads` as a stream: sorted by N-Quads form, repeats dropped, at most `chunk` in memory."""
+    def items():
+        for g in graphs:
+            for q in store.store.quads_for_pattern(None, None, None, g):
+                yield q if keep_graphs else ox.Triple(q.subject, q.predicate, q.object)
+
+    first: dict = {}
+    source = items()
+    for item in source:  # the common case: everything fits in one chunk, no temporary files
+        first[str(item)] = item
+        if len(first) >= chunk:
+            break
+    else:
+        for key in sorted(first):
+            yield first[key]
+        return
+    # More than a chunk: sorted runs on disk, merged, parsed back (N-Quads form round-trips exactly).
+    fmt = ox.RdfFormat.N_QUADS if keep_graphs else ox.RdfFormat.N_TRIPLES
+    keys = _chain(first.keys(), (str(item) for item in source))
+    del first
+    block: list[str] = []
+    for key in _external_sort(keys, chunk):
+        block.append(key)
+        if len(block) >= PARSE_BLOCK:
+            yield from ox.parse((" .\n".join(block) + " .\n").encode("utf-8"), format=fmt)
+            block = []
+    if block:
+        yield from ox.parse((" .\n".join(block) + " .\n").encode("utf-8"), format=fmt)
+
+
+def _chain(*iterables: Iterable[str]) -> Iterator[str]:
+    for it in iterables:
+        yield from it
+
+
+def _external_sort(keys: Iterable[str], chunk: int, weight=None) -> Iterator[str]:
+    """The distinct keys (one-line strings) in sorted order, sorting runs of `chunk` units in memory
+    (units: keys, or `weight(key)` each) and merging the runs from temporary files."""
+    with tempfile.TemporaryDirectory(prefix="coopkg-export-") as tmp:
+        runs: list[Path] = []
+        buffer: set[str] = set()
+        size = 0
+        for key in keys:
+            if key not in buffer:
+                buffer.add(key)
+                size += weight(key) if weight else 1
+                if size >= chunk:
+                    runs.append(_write_run(Path(tmp), len(runs), buffer))
+                    buffer, size = set(), 0
+        if not runs:
+            yield from sorted(buffer)
+            return
+        if buffer:
+            runs.append(_write_run(Path(tmp), len(runs), buffer))
+        del buffer
+        handles = [open(p, encoding="utf-8", newline="\n") for p in runs]
+        try:
+            previous = None
+            for line in heapq.merge(*handles):
+                key = line[:-1]
+                if key != previous:
+                    yield key
+                    previous = key
+        finally:
+            for h in handles:
+                h.close()
+
+
+def _write_run(folder: Path, n: int, keys: set[str]) -> Path:
+    path = folder / f"run-{n:05d}"
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for key in sorted(keys):
+            out.write(key)
+            out.write("\n")
+    return path
 
 
 def export(store: GraphStore, fmt: str, output: IO[bytes] | None = None, *, model: bool = False,
            build_log: bool = False) -> bytes | None:
     """Serialise the store; returns bytes when no output stream is given."""
     rdf_format, keeps_graphs, _ = FORMATS[fmt]
-    items = export_quads(store, selected_graphs(store, model=model, build_log=build_log), keeps_graphs)
+    graphs = selected_graphs(store, model=model, build_log=build_log)
     if fmt == "json-ld":
-        data = compact_json_ld(items)
         if output is None:
-            return data
-        output.write(data)
+            import io
+
+            buffer = io.BytesIO()
+            write_json_ld(store, graphs, buffer)
+            return buffer.getvalue()
+        write_json_ld(store, graphs, output)
         return None
+    items = iter_export_quads(store, graphs, keeps_graphs)
     prefixes = {k: str(v) for k, v in PREFIXES.items()} if fmt in ("turtle", "trig") else None
     return ox.serialize(items, output, format=rdf_format, prefixes=prefixes)
 
@@ -73,6 +166,59 @@ def compact_json_ld(quads: list) -> bytes:
     dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
     document = json.loads(dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     return (json.dumps(_sorted(document), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[bytes],
+                  chunk_chars: int = CHUNK_CHARS) -> None:
+    """`compact_json_ld` of the graphs' quads, written as a stream (the same bytes).
+
+    With two graphs or more, rdflib's compaction gives {"@context": ..., graph-key: [one object per graph]},
+    each graph's object the same as when that graph is compacted alone (without its "@context"); with fewer,
+    the document has another shape and is made the old way (it is small)."""
+    nonempty = [g for g in graphs if next(iter(store.store.quads_for_pattern(None, None, None, g)), None) is not None]
+    if len(nonempty) < 2:
+        quads = list(iter_export_quads(store, nonempty, True))
+        output.write(compact_json_ld(quads))
+        return
+    from rdflib.plugins.shared.jsonld.context import Context
+    from rdflib.plugins.shared.jsonld.keys import GRAPH
+
+    context = jsonld_context()
+    graph_key = Context(context).get_key(GRAPH)
+
+    def graph_objects() -> Iterator[str]:
+        for g in nonempty:
+            quads = list(store.store.quads_for_pattern(None, None, None, g))
+            document = json.loads(compact_json_ld(quads))
+            document.pop("@context")
+            yield json.dumps(document, ensure_ascii=False, sort_keys=True)  # its sort key (already _sorted)
+
+    top = {"@context": _sorted(context), graph_key: None}
+    keys = sorted(top)
+    write = output.write
+    write(b"{\n")
+    for i, key in enumerate(keys):
+        write(b" " + json.dumps(key, ensure_ascii=False).encode("utf-8") + b": ")
+        if key == graph_key:
+            write(b"[\n")
+            first = True
+            for obj in _external_sort(graph_objects(), chunk_chars, weight=len):
+                if not first:
+                    write(b",\n")
+                first = False
+                write(b"  " + _indented(json.loads(obj), 2))
+            write(b"\n ]")
+        else:
+            write(_indented(top[key], 1))
+        write(b",\n" if i + 1 < len(keys) else b"\n")
+    write(b"}\n")
+
+
+def _indented(value, depth: int) -> bytes:
+    """`value` as json.dumps(indent=1, sort_keys=True) writes it `depth` levels down (first line not indented)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    pad = " " * depth
+    return ("\n" + pad).join(text.split("\n")).encode("utf-8") if depth else text.encode("utf-8")
 
 
 def _sorted(value):

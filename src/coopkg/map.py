@@ -56,51 +56,67 @@ def programme_keys(facts: ProgrammeFacts) -> set[str]:
 
 
 class _Writer:
-    """Adds the triples of one document's graph, each extracted statement with its evidence."""
+    """Collects the triples of one document's graph, each extracted statement with its evidence.
+
+    The triples are kept as a list without repeats (a set of them, as a graph would hold), in the order they
+    were written; `map_document` puts them in an rdflib Graph, the build stores them without one."""
 
     def __init__(self, doc: Document, mint: Minter):
-        self.graph = Graph()
-        for prefix, ns in PREFIXES.items():
-            self.graph.bind(prefix, ns)
+        self.triples: list[tuple] = []
+        self._seen: set[tuple] = set()
         self.doc = doc
         self.mint = mint
         self.doc_iri = mint.document(doc.name)
         self.doc_slug = slug(doc.name, 120)
 
     def add(self, s, p, o) -> None:
-        self.graph.add((s, p, o))
+        t = (s, p, o)
+        if t not in self._seen:
+            self._seen.add(t)
+            self.triples.append(t)
 
     def fact(self, s: URIRef, p: URIRef, o, evidence: Evidence) -> None:
         """Assert (s, p, o) and annotate it with the sentence it came from."""
-        self.add(s, p, o)
+        add = self.add
+        add(s, p, o)
         key = short_hash(s, p, o.n3() if hasattr(o, "n3") else str(o))
         fact = self.mint("fact", key)
-        self.add(fact, RDF.type, CK.Fact)
-        self.add(fact, RDF.subject, s)
-        self.add(fact, RDF.predicate, p)
-        self.add(fact, RDF.object, o)
+        add(fact, _TYPE, _FACT)
+        add(fact, _SUBJECT, s)
+        add(fact, _PREDICATE, p)
+        add(fact, _OBJECT, o)
         span = evidence.span
         ann = self.mint("annotation", self.doc_slug, short_hash(key, str(span.start), str(span.end), evidence.rule))
         target, quote, position = URIRef(ann + "#target"), URIRef(ann + "#quote"), URIRef(ann + "#position")
         text = self.doc.text
-        self.add(ann, RDF.type, OA.Annotation)
-        self.add(ann, OA.motivatedBy, OA.describing)
-        self.add(ann, OA.hasBody, fact)
-        self.add(ann, OA.hasTarget, target)
-        self.add(ann, CK.extractionRule, Literal(evidence.rule))
-        self.add(target, RDF.type, OA.SpecificResource)
-        self.add(target, OA.hasSource, self.doc_iri)
-        self.add(target, OA.hasSelector, quote)
-        self.add(target, OA.hasSelector, position)
-        self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(span.text))
-        self.add(quote, OA.prefix, Literal(text[max(0, span.start - _QUOTE_CONTEXT):span.start]))
-        self.add(quote, OA.suffix, Literal(text[span.end:span.end + _QUOTE_CONTEXT]))
-        self.add(position, RDF.type, OA.TextPositionSelector)
+        add(ann, _TYPE, _ANNOTATION)
+        add(ann, _MOTIVATED_BY, _DESCRIBING)
+        add(ann, _HAS_BODY, fact)
+        add(ann, _HAS_TARGET, target)
+        add(ann, _EXTRACTION_RULE, Literal(evidence.rule))
+        add(target, _TYPE, _SPECIFIC_RESOURCE)
+        add(target, _HAS_SOURCE, self.doc_iri)
+        add(target, _HAS_SELECTOR, quote)
+        add(target, _HAS_SELECTOR, position)
+        add(quote, _TYPE, _QUOTE_SELECTOR)
+        add(quote, _EXACT, Literal(span.text))
+        add(quote, _PREFIX, Literal(text[max(0, span.start - _QUOTE_CONTEXT):span.start]))
+        add(quote, _SUFFIX, Literal(text[span.end:span.end + _QUOTE_CONTEXT]))
+        add(position, _TYPE, _POSITION_SELECTOR)
         # xsd:integer, not the Web Annotation model's nonNegativeInteger: Oxigraph stores derived
         # integer types as xsd:integer, and a graph must validate the same before and after storing
-        self.add(position, OA.start, Literal(span.start))
-        self.add(position, OA.end, Literal(span.end))
+        add(position, _START, Literal(span.start))
+        add(position, _END, Literal(span.end))
+
+
+# The terms `fact` writes for every statement, made once (a namespace attribute is a new URIRef each time).
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_FACT, _EXTRACTION_RULE = CK.Fact, CK.extractionRule
+_ANNOTATION, _MOTIVATED_BY, _DESCRIBING, _HAS_BODY, _HAS_TARGET = (
+    OA.Annotation, OA.motivatedBy, OA.describing, OA.hasBody, OA.hasTarget)
+_SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR = OA.SpecificResource, OA.hasSource, OA.hasSelector
+_QUOTE_SELECTOR, _EXACT, _PREFIX, _SUFFIX = OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix
+_POSITION_SELECTOR, _START, _END = OA.TextPositionSelector, OA.start, OA.end
 
 
 def date_literal(value: str) -> Literal:
@@ -111,6 +127,22 @@ def date_literal(value: str) -> Literal:
 
 def map_document(doc: Document, facts: ProgrammeFacts, programme: URIRef, mint: Minter) -> Graph:
     """The named-graph contents for one document: its programme's facts, evidence and provenance."""
+    return triples_graph(map_document_triples(doc, facts, programme, mint))
+
+
+def triples_graph(triples) -> Graph:
+    """An rdflib Graph holding the triples, with coopkg's prefixes bound (what `map_document` returns)."""
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    add = graph.add
+    for t in triples:
+        add(t)
+    return graph
+
+
+def map_document_triples(doc: Document, facts: ProgrammeFacts, programme: URIRef, mint: Minter) -> list[tuple]:
+    """The triples of `map_document`'s graph, as a list without repeats (the build's fast path, no Graph)."""
     w = _Writer(doc, mint)
     lang = facts.language
     _document_node(w, doc)
@@ -140,7 +172,7 @@ def map_document(doc: Document, facts: ProgrammeFacts, programme: URIRef, mint: 
         w.fact(programme, CK.hrTheme, URIRef(theme.iri), theme.evidence)
     _general_themes(w, programme, facts, lang)
     _activities(w, programme, prog_slug, facts, lang)
-    return w.graph
+    return w.triples
 
 
 def _document_node(w: _Writer, doc: Document) -> None:

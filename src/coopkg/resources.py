@@ -29,6 +29,8 @@ MODEL_FILES = (
     "target-groups.ttl",
     "hr-themes.ttl",
     "sdgs.ttl",
+    "sdg-tagging.ttl",
+    "hr-tagging.ttl",
     "places.ttl",
     "organisations.ttl",
 )

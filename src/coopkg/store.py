@@ -1,6 +1,9 @@
 """Store: the embedded Oxigraph store on disk, one named graph per document, plus the model's graphs.
 
-Every write of a document's graph is one SPARQL update, so a crash never leaves half a document behind.
+Every write of a document's graph is atomic, so a crash never leaves half a document behind: a graph that
+replaces an earlier one is one SPARQL update (DROP, then INSERT DATA); new graphs are written by
+`GraphWriter` a batch at a time with Oxigraph's bulk loader, whose batch goes into RocksDB in one atomic
+ingestion (all of its documents or none).
 """
 from __future__ import annotations
 
@@ -29,6 +32,37 @@ class StoredDocument:
     name: str
     sha256: str
     graph: str
+
+
+def triples_to_ntriples(triples) -> bytes | None:
+    """rdflib triples as N-Triples, written by Oxigraph (the terms Oxigraph reads back from what rdflib
+    would write); None when a term cannot be written this way (a blank node, an IRI Oxigraph refuses)."""
+    from rdflib import Literal as RLiteral, URIRef as RURIRef
+
+    nodes: dict[str, ox.NamedNode] = {}
+
+    def named(value: str) -> ox.NamedNode:
+        node = nodes.get(value)
+        if node is None:
+            node = nodes[value] = ox.NamedNode(value)
+        return node
+
+    def term(t):
+        if type(t) is RURIRef:
+            return named(str(t))
+        if type(t) is RLiteral:
+            if t.language:
+                return ox.Literal(str(t), language=t.language)
+            if t.datatype is not None:
+                return ox.Literal(str(t), datatype=named(str(t.datatype)))
+            return ox.Literal(str(t))
+        raise TypeError(type(t).__name__)
+
+    try:
+        out = [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]
+        return ox.serialize(out, format=ox.RdfFormat.N_TRIPLES)
+    except (TypeError, ValueError):
+        return None
 
 
 def ntriples(graph: Graph) -> str:
@@ -71,6 +105,10 @@ class GraphStore:
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
         """Replace a named graph's contents in one transaction."""
         body = ntriples(graph)
+        self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}")
+
+    def replace_graph_ntriples(self, graph_iri: str, body: str) -> None:
+        """`replace_graph` with the graph already written as N-Triples (one transaction)."""
         self.store.update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}}} }}")
 
     def drop_graph(self, graph_iri: str) -> None:
@@ -124,6 +162,59 @@ class GraphStore:
     def flush(self) -> None:
         self.store.flush()
 
+
+
+class GraphWriter:
+    """Writes document graphs for a build, a batch at a time.
+
+    A graph the store does not have yet waits in a batch of new graphs, bulk-loaded as N-Quads in one atomic
+    ingestion when the batch is full (or at `close`); a graph that replaces one already in the store (or one
+    written earlier in this batch) is a DROP + INSERT DATA update of its own, after the batch is written. The
+    store ends up as if each graph had been replaced in turn."""
+
+    BATCH_BYTES = 24_000_000  # well under the bulk loader's own batch of 1,000,000 quads
+    BATCH_GRAPHS = 64  # so that a build that is stopped keeps most of what it had done
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self.existing = set(store.named_graphs())
+        self._batch: list[bytes] = []
+        self._size = 0
+        self.bulk_loads = 0
+        self.updates = 0
+
+    def put(self, graph_iri: str, body: bytes) -> None:
+        """Write (or replace) a named graph given as N-Triples bytes (`triples_to_ntriples`)."""
+        if graph_iri in self.existing:
+            self.flush()
+            self.store.replace_graph_ntriples(graph_iri, body.decode("utf-8"))
+            self.updates += 1
+            return
+        self.existing.add(graph_iri)
+        ox.NamedNode(graph_iri)  # refuse a bad graph IRI here, not inside the batch
+        self._batch.append(body.replace(b" .\n", f" <{graph_iri}> .\n".encode("utf-8")))
+        self._size += len(body)
+        if self._size >= self.BATCH_BYTES or len(self._batch) >= self.BATCH_GRAPHS:
+            self.flush()
+
+    def put_graph(self, graph_iri: str, triples) -> None:
+        """Write a graph whose triples Oxigraph cannot take directly (rdflib serialises it, as before)."""
+        from .map import triples_graph
+
+        self.flush()
+        self.store.replace_graph(graph_iri, triples_graph(triples))
+        self.existing.add(graph_iri)
+        self.updates += 1
+
+    def flush(self) -> None:
+        if self._batch:
+            self.store.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS)
+            self.bulk_loads += 1
+            self._batch = []
+            self._size = 0
+
+    def close(self) -> None:
+        self.flush()
 
 
 def graph_of(store: GraphStore, graph_iri: str) -> Graph:
