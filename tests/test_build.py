@@ -155,10 +155,14 @@ def test_killed_build_leaves_only_whole_documents(tmp_path, vocab, validator):
     store = GraphStore(store_path)
     documents = store.documents()
     assert 0 < len(documents) < 4000, "the build should have been stopped part-way; raise the document count"
-    for name, doc in documents.items():
+    for name, doc in sorted(documents.items())[:25]:  # SHACL on a sample; the whole-graph checks below on all
         graph = graph_of(store, doc.graph)
         assert validator.validate(graph).conforms, name
         assert len(graph) > 50
+    whole = store.query("""PREFIX ck: <https://w3id.org/coopkg/def#> PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a ck:Document ; ck:sha256 ?h .
+          ?p a ck:Programme ; dct:title ?t ; ck:statedSdg ?s } }""")
+    assert int(next(iter(whole))["n"].value) == len(documents)
 
 
 def test_cli_exit_codes_and_messages(tmp_path, write_doc):
