@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP      := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: install test docs clean demo
+.PHONY: install test docs clean demo bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,17 @@ demo:
 	@$(COOPKG_DEMO) export --format turtle --output $(DEMO_OUT)/graph.ttl --store $(DEMO_STORE)
 	@$(COOPKG_DEMO) export --format json-ld --output $(DEMO_OUT)/graph.jsonld --store $(DEMO_STORE)
 	@echo; echo "Graph built from data/documents/ into $(DEMO_STORE), validated, exported to $(DEMO_OUT)/graph.ttl and $(DEMO_OUT)/graph.jsonld"
+
+# `make bench`: the benchmark harness (benchmarks/run.py) at 1,000, 10,000 and 100,000 generated documents:
+# build (per stage, peak memory), saved queries against rdflib, incremental rebuild, exports, validation.
+# Writes benchmarks/results/<date>.md and the table in docs/performance.md. Hours at 100,000 documents:
+# `make bench BENCH_SIZES=1000,10000` for the smaller sizes; BENCH_ARGS for more options (--help).
+BENCH_SIZES ?= 1000,10000,100000
+BENCH_ARGS  ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES) --update-docs $(BENCH_ARGS)
+
+# `make bench-smoke`: every step of the harness on 20 documents, results under a temporary folder (CI runs
+# the same through tests/test_bench.py; no timing is asserted).
+bench-smoke: $(STAMP)
+	$(BIN)/python benchmarks/run.py --smoke --work $${TMPDIR:-/tmp}/coopkg-bench-smoke --out $${TMPDIR:-/tmp}/coopkg-bench-smoke/results

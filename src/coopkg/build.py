@@ -37,6 +37,9 @@ from .vocabulary import Vocabulary
 
 #: A build with more documents to read than this starts worker processes (when the machine has cores to spare).
 PARALLEL_AFTER = 24
+#: A build that bulk-loads at least this many new documents (and a twentieth of the store) compacts the
+#: store at the end.
+OPTIMIZE_AFTER = 500
 #: Documents a worker takes at a time, and batches kept in flight per worker.
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 4
@@ -279,6 +282,10 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
     store.flush()
     t.lap("store")
     timings["store"] = timings.get("store", 0.0) + t.seconds["store"]
+    if writer.bulk_graphs >= max(OPTIMIZE_AFTER, (len(stored) + writer.bulk_graphs) // 20):
+        store.optimize()
+        t.lap("optimize")
+        timings["optimize"] = t.seconds["optimize"]
     timings["setup"] = clock.seconds["setup"]
     timings["workers"] = float(pool.workers if pool.used else 1)
     return result

@@ -57,7 +57,11 @@ def main() -> None:
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI for resources minted from documents.")
 @click.option("--prune", is_flag=True, help="Remove documents from the store whose files are no longer given.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bool, quiet: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that read documents (default: one per core, for builds with more than a few dozen "
+                   "documents to read; 1: read them all in this process). The result is the same.")
+def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bool, quiet: bool,
+          workers: int | None) -> None:
     """Read documents (files or folders of .md/.txt), extract their facts, validate and store them.
 
     Incremental: unchanged documents are skipped by their hash, changed ones replaced.
@@ -76,7 +80,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bo
     store = _open_store(store_path)
     show_bar = not quiet and len(files) > 20 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="Building", file=sys.stderr) if show_bar else _NoBar() as bar:
-        result = run_build(files, store, base=base, prune=prune, progress=lambda _: bar.update(1))
+        result = run_build(files, store, base=base, prune=prune, progress=lambda _: bar.update(1), workers=workers)
     for rejection in result.rejected:
         for line in rejection.lines():
             _err(line)

@@ -188,10 +188,8 @@ def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[byte
 
     def graph_objects() -> Iterator[str]:
         for g in nonempty:
-            quads = list(store.store.quads_for_pattern(None, None, None, g))
-            document = json.loads(compact_json_ld(quads))
-            document.pop("@context")
-            yield json.dumps(document, ensure_ascii=False, sort_keys=True)  # its sort key (already _sorted)
+            item = _graph_object(store.store.quads_for_pattern(None, None, None, g), context)
+            yield json.dumps(item, ensure_ascii=False, sort_keys=True)  # its sort key in the document's list
 
     top = {"@context": _sorted(context), graph_key: None}
     keys = sorted(top)
@@ -212,6 +210,29 @@ def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[byte
             write(_indented(top[key], 1))
         write(b",\n" if i + 1 < len(keys) else b"\n")
     write(b"}\n")
+
+
+def _graph_object(quads: Iterable, context: dict) -> dict:
+    """One named graph's object in `compact_json_ld`'s document, made the way it makes it: the quads as rdflib
+    reads them back from N-Quads, compacted by rdflib's JSON-LD serialiser (from_rdf, with the arguments its
+    serialize() passes), then `_sorted` (the JSON text round trip in between changes nothing)."""
+    from rdflib import URIRef
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    from .store import RdflibTerms
+
+    to_rdflib = RdflibTerms()
+    dataset = Dataset()
+    graphs: dict = {}
+    for q in quads:
+        name = q.graph_name.value
+        graph = graphs.get(name)
+        if graph is None:
+            graph = graphs[name] = dataset.graph(URIRef(name))
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    document = from_rdf(dataset, context, None, (False,), False, auto_compact=True)
+    document.pop("@context")
+    return _sorted(document)
 
 
 def _indented(value, depth: int) -> bytes:

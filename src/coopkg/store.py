@@ -162,6 +162,11 @@ class GraphStore:
     def flush(self) -> None:
         self.store.flush()
 
+    def optimize(self) -> None:
+        """Compact the database (RocksDB), as after a large load: the files the bulk loader adds are merged, so
+        queries read fewer of them (two to four times faster queries after a fresh build)."""
+        self.store.optimize()
+
 
 
 class GraphWriter:
@@ -181,6 +186,7 @@ class GraphWriter:
         self._batch: list[bytes] = []
         self._size = 0
         self.bulk_loads = 0
+        self.bulk_graphs = 0
         self.updates = 0
 
     def put(self, graph_iri: str, body: bytes) -> None:
@@ -210,6 +216,7 @@ class GraphWriter:
         if self._batch:
             self.store.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS)
             self.bulk_loads += 1
+            self.bulk_graphs += len(self._batch)
             self._batch = []
             self._size = 0
 
@@ -219,7 +226,53 @@ class GraphWriter:
 
 def graph_of(store: GraphStore, graph_iri: str) -> Graph:
     """One named graph of the store as an rdflib Graph (for validation and notebooks)."""
-    triples = (ox.Triple(q.subject, q.predicate, q.object)
-               for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return Graph().parse(data=data.decode("utf-8"), format="nt")
+    graph = Graph()
+    add = graph.add
+    for triple in triples_of(store, graph_iri):
+        add(triple)
+    return graph
+
+
+def triples_of(store: GraphStore, graph_iri: str) -> list[tuple]:
+    """The triples of one named graph as rdflib terms: what reading its N-Triples with rdflib gives."""
+    to_rdflib = RdflibTerms()
+    return [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+            for q in store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))]
+
+
+class RdflibTerms:
+    """Oxigraph terms as the rdflib terms rdflib's N-Triples/N-Quads parsers make of Oxigraph's output:
+    a simple (xsd:string) literal without datatype, a language-tagged one with its tag, any other with its
+    datatype; blank nodes keep their labels within one converter."""
+
+    _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+    _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+    def __init__(self):
+        from rdflib import BNode, Literal, URIRef
+
+        self._uri, self._literal, self._bnode = URIRef, Literal, BNode
+        self._named: dict[str, object] = {}
+        self._blank: dict[str, object] = {}
+
+    def __call__(self, term):
+        kind = type(term)
+        if kind is ox.NamedNode:
+            value = term.value
+            node = self._named.get(value)
+            if node is None:
+                node = self._named[value] = self._uri(value)
+            return node
+        if kind is ox.Literal:
+            datatype = term.datatype.value
+            if term.language:
+                return self._literal(term.value, lang=term.language)
+            if datatype == self._XSD_STRING:
+                return self._literal(term.value)
+            return self._literal(term.value, datatype=self(term.datatype))
+        if kind is ox.BlankNode:
+            node = self._blank.get(term.value)
+            if node is None:
+                node = self._blank[term.value] = self._bnode()
+            return node
+        raise TypeError(f"cannot convert {term!r}")

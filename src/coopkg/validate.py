@@ -12,7 +12,8 @@ pyshacl writes for one: a report with `sh:conforms true` and no results.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
@@ -41,7 +42,14 @@ class Violation:
 class Report:
     conforms: bool
     violations: tuple[Violation, ...]
-    graph: Graph  # the raw SHACL validation report
+    raw: Graph | Callable[[], Graph] = field(repr=False, compare=False)  # the report, or what makes it
+
+    @property
+    def graph(self) -> Graph:
+        """The raw SHACL validation report (made on first use for graphs the fast check passed)."""
+        if callable(self.raw) and not isinstance(self.raw, Graph):
+            object.__setattr__(self, "raw", self.raw())
+        return self.raw
 
 
 def load_shapes(paths: list[Path] | None = None) -> Graph:
@@ -93,7 +101,7 @@ class Validator:
         check = self.conformance_check()
         if check is not None and check.conforms(data, self._context(), self._schema):
             self.fast_hits += 1
-            return Report(True, (), check.conforming_report())
+            return Report(True, (), check.conforming_report)
         return self.validate_with_pyshacl(data)
 
     def validate_triples(self, triples: list[tuple]) -> Report:
@@ -102,7 +110,7 @@ class Validator:
         check = self.conformance_check()
         if check is not None and check.conforms(triples, self._context(), self._schema):
             self.fast_hits += 1
-            return Report(True, (), check.conforming_report())
+            return Report(True, (), check.conforming_report)
         from .map import triples_graph
 
         return self.validate_with_pyshacl(triples_graph(triples))
@@ -162,9 +170,11 @@ def _short(term) -> str:
 
 def validate_store(store, validator: Validator) -> dict[str, Report]:
     """Validate every document graph in a store; returns the report of each, by file name."""
-    from .store import graph_of
+    from .store import triples_of
 
-    return {name: validator.validate(graph_of(store, doc.graph)) for name, doc in sorted(store.documents().items())}
+    # validate_triples(triples_of(...)) is validate(graph_of(...)) without building each rdflib Graph
+    return {name: validator.validate_triples(triples_of(store, doc.graph))
+            for name, doc in sorted(store.documents().items())}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -177,6 +187,9 @@ class Unsupported(Exception):
 
 class _Fail(Exception):
     """A constraint does not hold, or cannot be decided here: pyshacl must run."""
+
+
+_RDF_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
 
 
 class _Data:
@@ -192,9 +205,11 @@ class _Data:
         own_hierarchy = False
         objects = set()
         by_predicate: dict = {p: [] for p in wanted}  # the data's own triples with these predicates
-        for s, p, o in data:
-            if p in by_predicate:
-                by_predicate[p].append((s, p, o))
+        special = {_RDF_TYPE: 1, _SUBCLASS_OF: 2}
+        special_get = special.get
+        uriref = URIRef
+        for triple in data:
+            s, p, o = triple
             po = out.get(s)
             if po is None:
                 po = out[s] = {}
@@ -203,19 +218,49 @@ class _Data:
                 po[p] = {o}
             else:
                 vals.add(o)
-            if type(o) is URIRef:
+            if type(o) is uriref:
                 objects.add(o)
-            if p == RDF.type:
-                by_type.setdefault(o, set()).add(s)
-            elif p == RDFS.subClassOf:
-                own_hierarchy = True
+            kind = special_get(p)
+            if kind is not None:
+                if kind == 1:
+                    instances = by_type.get(o)
+                    if instances is None:
+                        by_type[o] = {s}
+                    else:
+                        instances.add(s)
+                else:
+                    own_hierarchy = True
+            if by_predicate and p in by_predicate:
+                by_predicate[p].append(triple)
+        context_get = context.get
         for node in objects:  # Validator.context_for: the types and schemes of every IRI the data points to
-            for p, o in context.get(node, ()):
-                out.setdefault(node, {}).setdefault(p, set()).add(o)
-                if p == RDF.type:
-                    by_type.setdefault(o, set()).add(node)
+            pairs = context_get(node)
+            if not pairs:
+                continue
+            po = out.get(node)
+            if po is None:
+                po = out[node] = {}
+            for p, o in pairs:
+                vals = po.get(p)
+                if vals is None:
+                    po[p] = {o}
+                else:
+                    vals.add(o)
+                if p is _RDF_TYPE or p == _RDF_TYPE:
+                    instances = by_type.get(o)
+                    if instances is None:
+                        by_type[o] = {node}
+                    else:
+                        instances.add(node)
         for s, o in schema.triples:
-            out.setdefault(s, {}).setdefault(RDFS.subClassOf, set()).add(o)
+            po = out.get(s)
+            if po is None:
+                po = out[s] = {}
+            vals = po.get(_SUBCLASS_OF)
+            if vals is None:
+                po[_SUBCLASS_OF] = {o}
+            else:
+                vals.add(o)
         self.out = out
         self.by_type = by_type
         self.has_own_hierarchy = own_hierarchy
@@ -233,14 +278,14 @@ class _Data:
         """c and every class below it (rdfs:subClassOf*, as pyshacl's transitive_subjects)."""
         found = self._sub.get(c)
         if found is None:
-            found = _closure(c, lambda x: (s for s, po in self.out.items() if x in po.get(RDFS.subClassOf, ())))
+            found = _closure(c, lambda x: (s for s, po in self.out.items() if x in po.get(_SUBCLASS_OF, ())))
             self._sub[c] = found
         return found
 
     def superclasses(self, c) -> set:
         found = self._super.get(c)
         if found is None:
-            found = _closure(c, lambda x: self.objects(x, RDFS.subClassOf))
+            found = _closure(c, lambda x: self.objects(x, _SUBCLASS_OF))
             self._super[c] = found
         return found
 
@@ -431,7 +476,7 @@ class _CompiledShape:
             for v in values:
                 if isinstance(v, Literal):
                     raise _Fail
-                types = index.objects(v, RDF.type)
+                types = index.objects(v, _RDF_TYPE)
                 for rule in rules:
                     if not any(t == rule or rule in index.superclasses(t) for t in types):
                         raise _Fail
@@ -442,8 +487,10 @@ class _CompiledShape:
 
         rule = c.datatype_rule
         actual = D._assert_actual_datatype
-        xsd_string = URIRef("http://www.w3.org/2001/XMLSchema#string")
-        lang_string = RDF.langString
+        rule_is_literal = rule == RDFS.Literal
+        rule_is_datatype = rule == RDFS.Datatype
+        rule_is_string = rule == URIRef("http://www.w3.org/2001/XMLSchema#string")
+        rule_is_lang_string = rule == RDF.langString
 
         def check(index, focus, values, data):
             for v in values:
@@ -452,13 +499,13 @@ class _CompiledShape:
                 datatype, lang = v.datatype, v.language
                 if datatype == rule:
                     ok = getattr(v, "ill_typed", None) is not True and actual(c, v, rule)
-                elif rule == RDFS.Literal:
+                elif rule_is_literal:
                     ok = True
-                elif rule == RDFS.Datatype and datatype:
+                elif rule_is_datatype and datatype:
                     ok = True
-                elif datatype is None and lang is None and rule == xsd_string:
+                elif datatype is None and lang is None and rule_is_string:
                     ok = actual(c, v, rule)
-                elif rule == lang_string and lang:
+                elif rule_is_lang_string and lang:
                     ok = actual(c, v, rule)
                 else:
                     ok = False
@@ -755,7 +802,7 @@ class _SparqlCheck:
         if self.bind_this:
             bindings["this"] = focus
         if self.predicates is not None:
-            graph = Graph()
+            graph = Graph(bind_namespaces="none")  # the prepared query needs no prefixes
             for p in self.predicates:
                 for triple in index.data_by_predicate[p]:
                     graph.add(triple)

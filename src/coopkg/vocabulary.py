@@ -39,6 +39,30 @@ class KnownPlace:
         return self.labels.get("en") or self.labels.get("es") or self.code
 
 
+class _MemoPhraseIndex(PhraseIndex):
+    """A PhraseIndex that remembers what `lookup` answered: extraction asks about the same names over and over
+    (every candidate organisation name of every document). Answers are copies; adding a phrase forgets them."""
+
+    MAX_REMEMBERED = 200_000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._looked_up: dict[str, frozenset[str]] = {}
+
+    def add(self, phrase: str, iri: str, case_sensitive: bool = False) -> None:
+        self._looked_up.clear()
+        super().add(phrase, iri, case_sensitive)
+
+    def lookup(self, phrase: str) -> set[str]:
+        found = self._looked_up.get(phrase)
+        if found is None:
+            found = frozenset(super().lookup(phrase))
+            if len(self._looked_up) >= self.MAX_REMEMBERED:
+                self._looked_up.clear()
+            self._looked_up[phrase] = found
+        return set(found)
+
+
 def _labels(graph: Graph, node: URIRef, prop=SKOS.prefLabel) -> dict[str, str]:
     out: dict[str, str] = {}
     for lit in sorted(graph.objects(node, prop)):
@@ -86,7 +110,7 @@ class Vocabulary:
 
     @cached_property
     def organisation_index(self) -> PhraseIndex:
-        g, index = self.graph, PhraseIndex()
+        g, index = self.graph, _MemoPhraseIndex()
         for iri in self.organisations:
             node = URIRef(iri)
             for prop in (SKOS.prefLabel, SKOS.altLabel):
@@ -111,7 +135,7 @@ class Vocabulary:
 
     @cached_property
     def place_index(self) -> PhraseIndex:
-        g, index = self.graph, PhraseIndex()
+        g, index = self.graph, _MemoPhraseIndex()
         for iri, place in self.places.items():
             node = URIRef(iri)
             for prop in (SKOS.prefLabel, SKOS.altLabel):
@@ -142,7 +166,7 @@ class Vocabulary:
     # -- concept schemes ----------------------------------------------------------------------
     def concept_index(self, scheme: str) -> PhraseIndex:
         """Index of the labels of a concept scheme's concepts (prefLabel, altLabel, hiddenLabel)."""
-        g, index = self.graph, PhraseIndex()
+        g, index = self.graph, _MemoPhraseIndex()
         for concept in sorted(g.subjects(SKOS.inScheme, URIRef(scheme))):
             for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
                 for label in g.objects(concept, prop):
