@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import fold, fold_case_kept, tokens
 
@@ -20,6 +21,21 @@ class Match:
     iris: tuple[str, ...]
 
 
+# Extractors look up the same sentences in several indexes (organisations, places, concepts, cues)
+@lru_cache(maxsize=1024)
+def _folded_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(tokens(fold(chunk)))
+
+
+@lru_cache(maxsize=1024)
+def _case_kept_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(tokens(fold_case_kept(chunk)))
+
+
+def _shifted(toks: tuple[tuple[str, int, int], ...], offset: int) -> tuple[tuple[str, int, int], ...]:
+    return toks if not offset else tuple((t, s + offset, e + offset) for t, s, e in toks)
+
+
 class PhraseIndex:
     """Token-sequence index of phrases; `find` returns leftmost-longest, non-overlapping matches.
 
@@ -30,6 +46,8 @@ class PhraseIndex:
     def __init__(self) -> None:
         self._phrases: dict[bool, dict[tuple[str, ...], set[str]]] = {False: defaultdict(set), True: defaultdict(set)}
         self._prefixes: dict[bool, set[tuple[str, ...]]] = {False: set(), True: set()}
+        # the first words of all phrases: most words of a text start none, and are passed over at once
+        self._first_words: dict[bool, set[str]] = {False: set(), True: set()}
 
     def add(self, phrase: str, iri: str, case_sensitive: bool = False) -> None:
         folded = fold_case_kept(phrase) if case_sensitive else fold(phrase)
@@ -37,6 +55,7 @@ class PhraseIndex:
         if not key:
             return
         self._phrases[case_sensitive][key].add(iri)
+        self._first_words[case_sensitive].add(key[0])
         for i in range(1, len(key)):
             self._prefixes[case_sensitive].add(key[:i])
 
@@ -53,16 +72,19 @@ class PhraseIndex:
         """All matches inside text[start:end], offsets relative to `text`."""
         end = len(text) if end is None else end
         chunk = text[start:end]
-        folded = [(t, s + start, e + start) for t, s, e in tokens(fold(chunk))]
-        kept = [(t, s + start, e + start) for t, s, e in tokens(fold_case_kept(chunk))]
-        # both tokenisations split at the same places, since folding keeps letters letters
-        if len(folded) != len(kept):
-            kept = folded
+        folded = _shifted(_folded_tokens(chunk), start)
+        sides = [(False, folded, self._first_words[False])]
+        if self._first_words[True]:
+            kept = _shifted(_case_kept_tokens(chunk), start)
+            # both tokenisations split at the same places, since folding keeps letters letters
+            sides.append((True, kept if len(kept) == len(folded) else folded, self._first_words[True]))
         matches: list[Match] = []
         i = 0
         while i < len(folded):
             best: tuple[int, set[str]] | None = None
-            for case_sensitive, toks in ((False, folded), (True, kept)):
+            for case_sensitive, toks, first_words in sides:
+                if toks[i][0] not in first_words:
+                    continue
                 length, iris = self._longest_at(toks, i, case_sensitive)
                 if iris and (best is None or length > best[0]):
                     best = (length, iris)

@@ -29,21 +29,45 @@ def _fold_char(char: str) -> str:
     return base[0] if base else " "
 
 
+class _FoldTable(dict):
+    """str.translate's table for `fold`, filled on first sight of each character (a cache, like lru_cache):
+    translate runs in C, about ten times faster than folding character by character in Python."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_char(char) if not char.isascii() or char.isupper() else char
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping the text's length and offsets."""
-    return "".join(_fold_char(c) if not c.isascii() or c.isupper() else c for c in text)
+    return text.translate(_FOLD_TABLE)
+
+
+class _CaseKeptTable(dict):
+    """str.translate's table for `fold_case_kept` (see _FoldTable)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char.isascii():
+            folded = char
+        else:
+            base = "".join(x for x in unicodedata.normalize("NFKD", char) if not unicodedata.combining(x))
+            folded = base[0] if base else " "
+        self[code] = folded
+        return folded
+
+
+_CASE_KEPT_TABLE = _CaseKeptTable()
 
 
 def fold_case_kept(text: str) -> str:
     """Strip accents but keep case (for acronyms, which are matched case-sensitively)."""
-    out = []
-    for c in text:
-        if c.isascii():
-            out.append(c)
-            continue
-        base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
-        out.append(base[0] if base else " ")
-    return "".join(out)
+    return text.translate(_CASE_KEPT_TABLE)
 
 
 WORD = re.compile(r"[^\W_]+(?:[+](?![\w]))?", re.UNICODE)
