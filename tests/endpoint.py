@@ -7,17 +7,16 @@ kept here, made once per session whichever module asks first, and stopped when t
 """
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
+from servers import free_port, wait_until_answering
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV_CORPUS = SHARED / "corpus" / "dev"
@@ -32,12 +31,6 @@ def oxigraph_binary() -> Path | None:
         if path.exists():
             return path
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OxigraphServer:
@@ -63,22 +56,13 @@ class OxigraphServer:
         return self.base + "/query"
 
     def _wait(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
         probe = self.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}: "
-                                   + self.log.read_text(errors="replace")[-2000:])
-            try:
-                with urllib.request.urlopen(probe, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"oxigraph serve did not answer on {self.base} within {timeout:.0f} s")
-            time.sleep(0.1)
+        try:
+            wait_until_answering(probe, self.process, "oxigraph serve",
+                                 lambda: self.log.read_text(errors="replace")[-2000:], timeout, interval=0.1)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def load_nquads(self, data: bytes) -> None:
         """POST quads to the Graph Store Protocol endpoint (named graphs kept)."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -20,8 +18,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEV_CORPUS = SHARED / "corpus" / "dev"
+from conftest import DEV_CORPUS, coopkg_command
+from servers import free_port, wait_until_answering
+
 TIMEOUT = 2  # the server's --timeout, in seconds
 MAX_ROWS = 100  # the server's --max-rows
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -36,17 +35,6 @@ COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 # -- the server ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def coopkg_command() -> list[str]:
-    script = Path(sys.executable).with_name("coopkg")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "coopkg.cli"]
-
-
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory, vocab, validator) -> Path:
     """The development corpus built into a store that is then closed, as `coopkg build` leaves it."""
@@ -79,18 +67,12 @@ class RunningServer:
         self._wait(60)
 
     def _wait(self, limit: float) -> None:
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("coopkg serve exited: " + self.log_path.read_text(errors="replace")[-3000:])
-            try:
-                if httpx.get(self.base + "/api/queries", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("coopkg serve did not answer: " + self.log_path.read_text(errors="replace")[-3000:])
+        try:
+            wait_until_answering(self.base + "/api/queries", self.process, "coopkg serve",
+                                 lambda: self.log_path.read_text(errors="replace")[-3000:], limit)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -11,17 +11,14 @@ from __future__ import annotations
 import secrets
 import shutil
 import subprocess
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import pytest
 
-from endpoint import free_port
+from servers import free_port, wait_until_answering
 
 #: Debian's server binary; .ci/run installs the package, so a missing binary fails the tests instead of skipping them
 BINARY_NAMES = ("virtuoso-t", "virtuoso")
@@ -153,29 +150,13 @@ def start_virtuoso(folder: Path, timeout: float = START_TIMEOUT) -> VirtuosoServ
                                stdout=output, stderr=subprocess.STDOUT)
     server = VirtuosoServer(folder, process, http_port, password, output)
     try:
-        wait_until_answering(server, timeout)
+        # a new database takes a few seconds to initialise
+        wait_until_answering(server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"}), process,
+                             "virtuoso-t", server.log_tail, timeout, interval=0.25)
     except BaseException:
         server.stop()
         raise
     return server
-
-
-def wait_until_answering(server: VirtuosoServer, timeout: float) -> None:
-    """Until its SPARQL endpoint answers a query (a new database takes a few seconds to initialise)."""
-    probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited with {server.process.returncode}: {server.log_tail()}")
-        try:
-            with urllib.request.urlopen(probe, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"Virtuoso did not answer on {server.base} within {timeout:.0f} s: {server.log_tail()}")
-        time.sleep(0.25)
 
 
 @pytest.fixture(scope="session")
