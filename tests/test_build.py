@@ -88,7 +88,7 @@ GOOD = "# Good Programme\n\n## Executive Summary\n\nFunded by the European Union
 
 @pytest.mark.parametrize("name, content, reason", [
     ("empty.md", "", "file is empty"),
-    ("binary.md", b"\x00\x01\x02binary", "binary file"),
+    ("binary.md", b"\x00\x01\x02binary", "binary data"),
     ("latin1.md", "# Año\n\n## Resumen\n\nNiños".encode("latin-1"), "not valid UTF-8"),
     ("notitle.txt", "Category: X\n\n\n This text says that things happen, without naming anything.\n", "no programme title"),
     ("backwards.md", "# Backwards Programme\n\n## Executive Summary\n\nIt runs from 2024 to 2025.\n\n## Characteristics\n\n"

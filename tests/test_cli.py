@@ -23,7 +23,7 @@ def store_dir(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("command", ["build", "query", "queries", "validate", "export", "stats"])
+@pytest.mark.parametrize("command", ["build", "query", "queries", "validate", "export", "stats", "tag"])
 def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.returncode == 0 and "Example" in result.stdout

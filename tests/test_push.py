@@ -35,6 +35,11 @@ VIRTUOSO_EXTRA = [
     ("programmes-by-sdg", {"sdg": "17"}), ("programmes-by-sdg", {"sdg": "ODS 5", "includeInferred": "false"}),
     ("programmes-by-hr-theme", {"theme": "igualdad de género", "includeInferred": "no"}),
     ("funders-by-theme-and-place", {"theme": "justice", "place": "419"}),
+    # stated and inferred counted side by side, the combinations Virtuoso 7 once answered wrong
+    ("funders-by-theme-and-place", {"theme": "justice", "place": "HN"}),
+    ("funders-by-theme-and-place", {"theme": "gender", "place": "Oaxaca", "includeInferred": "false"}),
+    ("themes-by-region", {"includeInferred": "false"}), ("themes-by-region", {"region": "005"}),
+    ("sdg-coverage-by-country", {"country": "CO", "includeInferred": "off"}),
     ("programmes-in-place", {"place": "013"}), ("places", {}),
     ("programmes-active", {"year": "2022"}), ("programmes-active", {}),
     ("programmes-with-gaps", {}), ("programmes-with-gaps", {"gap": "end"}),

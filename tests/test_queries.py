@@ -76,8 +76,13 @@ def test_parameter_kinds():
     assert params["programmes-by-sdg"] == {"sdg": ("iri", True), "includeInferred": ("string", False)}
     assert params["programmes-active"] == {"date": ("date", False), "year": ("year", False)}
     assert params["evidence"] == {"resource": ("iri", True)}
-    assert params["funders-by-theme-and-place"] == {"theme": ("iri", True), "place": ("iri", True)}
-    assert get_saved_query("programmes-by-sdg").defaults == {"includeInferred": "true"}
+    assert params["funders-by-theme-and-place"] == {"theme": ("iri", True), "place": ("iri", True),
+                                                    "includeInferred": ("string", False)}
+    # every query over SDGs or human-rights themes can leave inferred links out, and by default keeps them
+    for name in ("programmes-by-sdg", "programmes-by-hr-theme", "sdg-coverage-by-country", "themes-by-region",
+                 "funders-by-theme-and-place"):
+        assert params[name]["includeInferred"] == ("string", False), name
+        assert get_saved_query(name).defaults == {"includeInferred": "true"}, name
 
 
 @pytest.mark.parametrize("name", sorted(saved_queries()))
@@ -206,24 +211,30 @@ def test_programmes_in_place(store_target):
 @pytest.mark.parametrize("sdg", ["16", "SDG 16", "ODS 16", "Peace, justice and strong institutions",
                                  "Paz, justicia e instituciones sólidas", "http://metadata.un.org/sdg/16"])
 def test_programmes_by_sdg(store_target, sdg):
-    rows = by_programme(run(store_target, "programmes-by-sdg", sdg=sdg))
+    rows = by_programme(run(store_target, "programmes-by-sdg", sdg=sdg, includeInferred="false"))
     assert set(rows) == {"eurosocial-plus", "eurojusticia"}
     assert all(r["stated_sdgs"] == "16" and r.get("inferred_sdgs", "") == "" for r in rows.values())
+    # with inferred links (the default) the stated ones are all still there, and kept apart
+    both = by_programme(run(store_target, "programmes-by-sdg", sdg=sdg))
+    assert set(rows) <= set(both)
+    assert all(both[p]["stated_sdgs"] == "16" for p in rows)
+    assert all(r.get("stated_sdgs", "") == "" for p, r in both.items() if p not in rows)
 
 
 def test_programmes_by_sdg_more(store_target):
-    assert programmes(run(store_target, "programmes-by-sdg", sdg="17")) == {EU_POLICY, "eu-lac-digital-alliance"}
-    assert programmes(run(store_target, "programmes-by-sdg", sdg="5", includeInferred="false")) == {"eurosocial-plus"}
-    assert run(store_target, "programmes-by-sdg", sdg="1") == []
-    assert run(store_target, "programmes-by-sdg", sdg="16.10") == []  # no document states the target itself
+    stated = {"includeInferred": "false"}
+    assert programmes(run(store_target, "programmes-by-sdg", sdg="17", **stated)) == {EU_POLICY, "eu-lac-digital-alliance"}
+    assert programmes(run(store_target, "programmes-by-sdg", sdg="5", **stated)) == {"eurosocial-plus"}
+    assert run(store_target, "programmes-by-sdg", sdg="1", **stated) == []
+    assert run(store_target, "programmes-by-sdg", sdg="16.10", **stated) == []  # no document states the target itself
 
 
 @pytest.mark.parametrize("theme", ["groups", "Equality, non-discrimination and rights of specific groups",
                                    "Igualdad, no discriminación y derechos de grupos específicos",
                                    "https://w3id.org/coopkg/voc/hr-theme/groups"])
 def test_programmes_by_hr_theme_includes_narrower_themes(store_target, theme):
-    rows = by_programme(run(store_target, "programmes-by-hr-theme", theme=theme))
-    gender = programmes(run(store_target, "programmes-by-hr-theme", theme="gender"))
+    rows = by_programme(run(store_target, "programmes-by-hr-theme", theme=theme, includeInferred="false"))
+    gender = programmes(run(store_target, "programmes-by-hr-theme", theme="gender", includeInferred="false"))
     assert gender == {"eurosocial-plus", "lcs-ii"}
     assert gender <= set(rows)
     assert set(rows) == {"eurosocial-plus", "lcs-ii"}
@@ -232,14 +243,14 @@ def test_programmes_by_hr_theme_includes_narrower_themes(store_target, theme):
 
 def test_programmes_by_hr_theme(store_target):
     for form in ("gender", "Gender equality", "igualdad de género", "CEDAW"):
-        assert programmes(run(store_target, "programmes-by-hr-theme", theme=form)) == {"eurosocial-plus", "lcs-ii"}
-    assert run(store_target, "programmes-by-hr-theme", theme="gbv") == []
-    assert programmes(run(store_target, "programmes-by-hr-theme", theme="justice")) == {
+        assert programmes(run(store_target, "programmes-by-hr-theme", theme=form, includeInferred="false")) == {"eurosocial-plus", "lcs-ii"}
+    assert run(store_target, "programmes-by-hr-theme", theme="gbv", includeInferred="false") == []
+    assert programmes(run(store_target, "programmes-by-hr-theme", theme="justice", includeInferred="false")) == {
         "eurojusticia", "eurosocial-plus", "lcs-ii"}
-    civil = by_programme(run(store_target, "programmes-by-hr-theme", theme="civil-political"))
+    civil = by_programme(run(store_target, "programmes-by-hr-theme", theme="civil-political", includeInferred="false"))
     assert set(civil) == {EU_POLICY, "eu-lac-digital-alliance", "eurojusticia", "eurosocial-plus", "lcs-ii"}
     assert cell(civil["eu-lac-digital-alliance"], "stated_themes") == {"privacy", "expression"}
-    assert programmes(run(store_target, "programmes-by-hr-theme", theme="escer")) == {
+    assert programmes(run(store_target, "programmes-by-hr-theme", theme="escer", includeInferred="false")) == {
         "al-invest-verde", "mesoamerican-reef-conservation-partnership", "eurosocial-plus", "lcs-ii"}
 
 
@@ -305,7 +316,7 @@ def test_organisation_pairs(store_target):
 
 
 def test_sdg_coverage_by_country(store_target):
-    rows = run(store_target, "sdg-coverage-by-country")
+    rows = run(store_target, "sdg-coverage-by-country", includeInferred="false")
     table = {(r["country_code"], r["sdg"]): r for r in rows}
     assert len(table) == len(rows)
     assert table[("HN", "16")]["stated_programmes"] == "2"  # EUROJUSTICIA, EUROsociAL+
@@ -316,13 +327,19 @@ def test_sdg_coverage_by_country(store_target):
     assert table[("HN", "16")]["country_label"] == "Honduras"
     assert table[("HN", "16")]["sdg_label"] == "Peace, justice and strong institutions"
     for form in ("MX", "Mexico", "México", ID + "place/MX"):
-        mx = run(store_target, "sdg-coverage-by-country", country=form)
+        mx = run(store_target, "sdg-coverage-by-country", country=form, includeInferred="no")
         assert {r["sdg"] for r in mx} == {"5", "8", "10", "12", "13", "14", "16", "17"}
         assert {r["country_code"] for r in mx} == {"MX"}
+    # with inferred links (the default): the same stated counts, and inferred ones beside them
+    both = {(r["country_code"], r["sdg"]): r for r in run(store_target, "sdg-coverage-by-country")}
+    assert set(table) <= set(both)
+    assert all(both[key]["stated_programmes"] == r["stated_programmes"] for key, r in table.items())
+    assert all(r["stated_programmes"] == "0" for key, r in both.items() if key not in table)
+    assert any(r["inferred_programmes"] != "0" for r in both.values())
 
 
 def test_themes_by_region(store_target):
-    rows = run(store_target, "themes-by-region", region="013")
+    rows = run(store_target, "themes-by-region", region="013", includeInferred="false")
     table = {r["theme_code"]: r for r in rows}
     assert {r["region_code"] for r in rows} == {"013"}
     assert table["gender"]["programme_count"] == "2" and table["gender"]["direct_count"] == "2"
@@ -331,12 +348,14 @@ def test_themes_by_region(store_target):
     assert cell(table["environment"], "programmes") == {"Mesoamerican Reef Conservation Partnership"}
     assert "privacy" not in table  # EU-LAC Digital Alliance targets Latin America, not Central America
     assert table["gender"]["region_label"] == "Central America"
-    everywhere = run(store_target, "themes-by-region")
+    everywhere = run(store_target, "themes-by-region", includeInferred="false")
     latam = {r["theme_code"]: r for r in everywhere if r["region_code"] == "419"}
     assert latam["privacy"]["programme_count"] == "1"
     assert latam["civil-political"]["programme_count"] == "5"
     assert {r["region_code"] for r in everywhere} >= {"013", "419", "005"}
-    assert {r["theme_code"] for r in run(store_target, "themes-by-region", region="Centroamérica")} == set(table)
+    assert {r["theme_code"] for r in run(store_target, "themes-by-region", region="Centroamérica",
+                                         includeInferred="false")} == set(table)
+    assert all(r["stated_count"] == r["programme_count"] and r["inferred_count"] == "0" for r in everywhere)
 
 
 def test_programmes_with_gaps(store_target):
@@ -383,16 +402,17 @@ def test_evidence(store_target, dev_store):
 
 
 def test_funders_by_theme_and_place(store_target):
-    rows = run(store_target, "funders-by-theme-and-place", theme="gender", place="Oaxaca")
+    rows = run(store_target, "funders-by-theme-and-place", theme="gender", place="Oaxaca", includeInferred="false")
     assert {r["funder_label"] for r in rows} == {"European Union", "Government of Mexico"}
     assert all(r["programmes"] == "Social Cohesion II Laboratory" for r in rows)
-    rows = run(store_target, "funders-by-theme-and-place", theme="igualdad de género", place="Honduras")
+    rows = run(store_target, "funders-by-theme-and-place", theme="igualdad de género", place="Honduras", includeInferred="false")
     assert [(r["funder"], r["programmes"]) for r in rows] == [
         (EU, "EUROsociAL+: EU Programme for Social Cohesion in Latin America")]
-    rows = run(store_target, "funders-by-theme-and-place", theme="justice", place="Central America")
+    rows = run(store_target, "funders-by-theme-and-place", theme="justice", place="Central America", includeInferred="false")
     assert [(r["funder"], r["programme_count"]) for r in rows] == [(EU, "3"), (ID + "org/government-of-mexico", "1")]
-    assert run(store_target, "funders-by-theme-and-place", theme="gbv", place="Mexico") == []
-    assert run(store_target, "funders-by-theme-and-place", theme="gender", place="Belize") == []
+    assert run(store_target, "funders-by-theme-and-place", theme="gbv", place="Mexico", includeInferred="false") == []
+    assert run(store_target, "funders-by-theme-and-place", theme="gender", place="Belize", includeInferred="false") == []
+    assert all(r["stated_count"] == r["programme_count"] and r["inferred_count"] == "0" for r in rows)
 
 
 def test_organisations(store_target):
@@ -506,7 +526,7 @@ def test_values_block_opens_the_outermost_where():
     assert with_values("SELECT ?a { ?a ?b ?c }", {}) == "SELECT ?a { ?a ?b ?c }"
 
 
-# -- what the dev corpus does not show: inferred links, coarse dates, missing funders and places ----
+# -- what the dev corpus does not show: chosen inferred links, coarse dates, missing funders and places ----
 SYNTHETIC = """
 @prefix ck:    <https://w3id.org/coopkg/def#> .
 @prefix dct:   <http://purl.org/dc/terms/> .
@@ -542,12 +562,16 @@ ex:graph {
 
 @pytest.fixture(scope="module")
 def synthetic(dev_store, tmp_path_factory):
-    """The dev corpus plus two made-up programmes, in a store of their own."""
+    """The dev corpus without the tagger's inferred links (they move as the tagger improves) plus two made-up
+    programmes with inferred links of their own, in a store of their own."""
     from coopkg.query import StoreTarget
     from coopkg.store import GraphStore
 
     store = GraphStore(tmp_path_factory.mktemp("synthetic") / "store")
     store.store.load(dev_store.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    store.store.update("PREFIX ck: <https://w3id.org/coopkg/def#> "
+                       "DELETE WHERE { GRAPH ?g { ?p ck:inferredSdg ?o } } ; "
+                       "DELETE WHERE { GRAPH ?g { ?p ck:inferredHrTheme ?o } }")
     store.store.load(SYNTHETIC.encode(), format=ox.RdfFormat.TRIG)
     return StoreTarget(store)
 

@@ -261,6 +261,64 @@ def _short_class(iri: str) -> str:
 
 
 @main.command()
+@click.argument("source", required=False, type=click.Path(path_type=Path, dir_okay=True, allow_dash=True),
+                metavar="[FILE | -]")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
+              help="For one text: table (the default, for people) or json.  [default: table]")
+@click.option("--jsonl", is_flag=True,
+              help='Read JSON lines {"id": ..., "text": ...} and write one JSON line per input line, in order.')
+@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SCORE",
+              help="The score a goal, target or theme needs to be inferred: the sum of its cue weights (strong "
+                   "cue 1, weak cue 0.4, a repeated cue a quarter of its weight more, twice at most). "
+                   "[default: 1.0: one strong cue or three weak ones]")
+def tag(source: Path | None, fmt: str | None, jsonl: bool, threshold: float | None) -> None:
+    """Infer the SDG goals and targets and the human-rights themes a text is about, with the phrases as evidence.
+
+    Reads FILE (any UTF-8 text, a coopkg document included: the offsets are then those of the graph's
+    evidence), or stdin when FILE is - or missing. With --jsonl, reads JSON lines and streams one answer
+    line per input line; a line that cannot be read gets {"id": ..., "line": N, "error": ...}, a message
+    on stderr, and the exit status is 1 at the end.
+
+    \b
+    Examples:
+      coopkg tag data/documents/spotlight_mexico_en.txt
+      echo "Access to drinking water in rural schools" | coopkg tag --format json
+      coopkg tag --jsonl < texts.jsonl > tags.jsonl
+    """
+    from .tag import THRESHOLD, Tagger
+    from .tag_texts import TagInputError, read_text, render_tags, tag_json_lines
+    from .vocabulary import Vocabulary
+
+    if jsonl and fmt is not None:
+        raise click.UsageError("--format is for one text; --jsonl always writes JSON lines")
+    vocab = Vocabulary.load()
+    tagger = Tagger(vocab, threshold=THRESHOLD if threshold is None else threshold)
+    try:
+        if jsonl:
+            summary = tag_json_lines(source, sys.stdout.buffer, tagger, on_error=_err)
+            if summary.errors:
+                _err(f"{source or '<stdin>'}: {summary.errors} of {summary.lines} lines could not be tagged")
+                sys.exit(1)
+            return
+        click.echo(render_tags(tagger.tag(read_text(source)), tagger, vocab, fmt or "table"), nl=False)
+    except TagInputError as err:
+        _err(str(err))
+        sys.exit(1)
+    except BrokenPipeError:
+        _stdout_gone()
+
+
+def _stdout_gone() -> None:
+    """The reader of our output went away (`coopkg tag --jsonl ... | head`): stop quietly, as the Python
+    documentation advises (stdout pointed at devnull so that the interpreter's last flush cannot fail)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
+
+
+@main.command()
 @_store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 exposes the server to the network).")

@@ -64,6 +64,24 @@ class ConceptFact:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """A phrase the tagger counted towards an inference: where it stands in the text and what it weighs."""
+
+    span: Span
+    weight: float  # a strong cue weighs 1, a weak one 0.4 (coopkg.tag)
+
+
+@dataclass(frozen=True)
+class InferredFact:
+    """A goal, target or human-rights theme the tagger infers from the document's whole text (whether or not
+    the document also states it). Not a ConceptFact: it has a confidence, and cues instead of one sentence."""
+
+    iri: str
+    confidence: float  # in [0, 1): 1 strong cue gives 0.5, 2 give 0.75 (coopkg.tag.Inference)
+    cues: tuple[Cue, ...]
+
+
+@dataclass(frozen=True)
 class ThemeFact:
     category: str
     subcategory: str | None
@@ -109,6 +127,8 @@ class ProgrammeFacts:
     places: list[ConceptFact] = field(default_factory=list)
     sdgs: list[ConceptFact] = field(default_factory=list)
     hr_themes: list[ConceptFact] = field(default_factory=list)
+    inferred_sdgs: list[InferredFact] = field(default_factory=list)  # goals and targets, by the tagger
+    inferred_hr_themes: list[InferredFact] = field(default_factory=list)
     themes: list[ThemeFact] = field(default_factory=list)
     activities: list[ActivityFact] = field(default_factory=list)
     target_groups: list[TargetGroupFact] = field(default_factory=list)

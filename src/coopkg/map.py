@@ -5,15 +5,16 @@ IRIs are derived from names and content only, so the same input always gives the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
-from .facts import Evidence, OrganisationFact, ProgrammeFacts
+from .facts import Evidence, InferredFact, OrganisationFact, ProgrammeFacts
 from .namespaces import CK, DEFAULT_BASE, OA, PREFIXES, ROLE, SCHEMA
 from .read import Document
-from .text import short_hash, slug
+from .text import Span, short_hash, slug
 
 #: Which shortcut property a role kind materialises.
 SHORTCUTS = {"funding": CK.funder, "implementing": CK.implementer, "coordinating": CK.implementer,
@@ -85,15 +86,40 @@ class _Writer:
         add(fact, _SUBJECT, s)
         add(fact, _PREDICATE, p)
         add(fact, _OBJECT, o)
-        span = evidence.span
-        ann = self.mint("annotation", self.doc_slug, short_hash(key, str(span.start), str(span.end), evidence.rule))
+        self._annotate(fact, key, evidence.span, evidence.rule, _DESCRIBING)
+
+    def inference(self, s: URIRef, p: URIRef, o: URIRef, inferred: InferredFact) -> None:
+        """Assert (s, p, o) as the tagger's inference from this document: a ck:Inference with its confidence,
+        and one annotation per cue phrase.
+
+        Unlike a stated fact, whose node is shared by every document that states it, an inference belongs to
+        one document (its IRI names the document): each document's tagger run gives its own confidence."""
+        add = self.add
+        add(s, p, o)
+        key = short_hash(s, p, o.n3())
+        node = self.mint("inference", self.doc_slug, key)
+        add(node, _TYPE, _FACT)  # typed ck:Fact as well: the store does no RDFS reasoning
+        add(node, _TYPE, _INFERENCE)
+        add(node, _SUBJECT, s)
+        add(node, _PREDICATE, p)
+        add(node, _OBJECT, o)
+        add(node, _CONFIDENCE, decimal_literal(inferred.confidence))
+        add(node, _DERIVED_FROM, self.doc_iri)
+        for cue in inferred.cues:
+            ann = self._annotate(node, key, cue.span, TAGGER_RULE, _CLASSIFYING)
+            add(ann, _CUE_WEIGHT, decimal_literal(cue.weight))
+
+    def _annotate(self, body: URIRef, key: str, span: Span, rule: str, motivation: URIRef) -> URIRef:
+        """An evidence annotation of `body` quoting `span` of the document, with its selectors."""
+        add = self.add
+        ann = self.mint("annotation", self.doc_slug, short_hash(key, str(span.start), str(span.end), rule))
         target, quote, position = URIRef(ann + "#target"), URIRef(ann + "#quote"), URIRef(ann + "#position")
         text = self.doc.text
         add(ann, _TYPE, _ANNOTATION)
-        add(ann, _MOTIVATED_BY, _DESCRIBING)
-        add(ann, _HAS_BODY, fact)
+        add(ann, _MOTIVATED_BY, motivation)
+        add(ann, _HAS_BODY, body)
         add(ann, _HAS_TARGET, target)
-        add(ann, _EXTRACTION_RULE, Literal(evidence.rule))
+        add(ann, _EXTRACTION_RULE, Literal(rule))
         add(target, _TYPE, _SPECIFIC_RESOURCE)
         add(target, _HAS_SOURCE, self.doc_iri)
         add(target, _HAS_SELECTOR, quote)
@@ -107,6 +133,7 @@ class _Writer:
         # integer types as xsd:integer, and a graph must validate the same before and after storing
         add(position, _START, Literal(span.start))
         add(position, _END, Literal(span.end))
+        return ann
 
 
 # The terms `fact` writes for every statement, made once (a namespace attribute is a new URIRef each time).
@@ -117,6 +144,15 @@ _ANNOTATION, _MOTIVATED_BY, _DESCRIBING, _HAS_BODY, _HAS_TARGET = (
 _SPECIFIC_RESOURCE, _HAS_SOURCE, _HAS_SELECTOR = OA.SpecificResource, OA.hasSource, OA.hasSelector
 _QUOTE_SELECTOR, _EXACT, _PREFIX, _SUFFIX = OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix
 _POSITION_SELECTOR, _START, _END = OA.TextPositionSelector, OA.start, OA.end
+_INFERENCE, _CONFIDENCE, _CUE_WEIGHT, _CLASSIFYING = CK.Inference, CK.confidence, CK.cueWeight, OA.classifying
+_DERIVED_FROM = PROV.wasDerivedFrom
+#: The extraction rule of an inference's evidence: a cue phrase of the tagging vocabularies.
+TAGGER_RULE = "tagger:cue"
+
+
+def decimal_literal(value: float) -> Literal:
+    """An xsd:decimal in canonical form ("0.5", "1"), the form Oxigraph stores, rounded to 3 places."""
+    return Literal(format(Decimal(str(round(value, 3))).normalize(), "f"), datatype=XSD.decimal)
 
 
 def date_literal(value: str) -> Literal:
@@ -170,6 +206,11 @@ def map_document_triples(doc: Document, facts: ProgrammeFacts, programme: URIRef
         w.fact(programme, CK.statedSdg, URIRef(sdg.iri), sdg.evidence)
     for theme in facts.hr_themes:
         w.fact(programme, CK.hrTheme, URIRef(theme.iri), theme.evidence)
+    # inferred links have their own properties, never ck:statedSdg / ck:hrTheme
+    for inferred in facts.inferred_sdgs:
+        w.inference(programme, CK.inferredSdg, URIRef(inferred.iri), inferred)
+    for inferred in facts.inferred_hr_themes:
+        w.inference(programme, CK.inferredHrTheme, URIRef(inferred.iri), inferred)
     _general_themes(w, programme, facts, lang)
     _activities(w, programme, prog_slug, facts, lang)
     return w.triples

@@ -119,17 +119,26 @@ def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
     return parse_document(path, data)
 
 
+def decode_text(data: bytes) -> str:
+    """Bytes as text the way coopkg reads every text: UTF-8 with no NUL byte in its first 8 KiB, a byte-order
+    mark dropped (so that offsets count from the first character). ValueError says why it is not text."""
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary data (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not valid UTF-8 (byte {err.start}: {data[err.start:err.start + 1]!r})") from None
+    return text.removeprefix("\ufeff")
+
+
 def parse_document(path: Path, data: bytes) -> Document:
     """Parse bytes already read from `path` (which names the document in messages and in the graph)."""
     if not data.strip():
         raise DocumentError(path, "file is empty")
-    if b"\x00" in data[:8192]:
-        raise DocumentError(path, "binary file (contains NUL bytes), not a text document")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise DocumentError(path, f"not valid UTF-8 (byte {err.start}: {data[err.start:err.start + 1]!r})") from None
-    text = text.removeprefix("\ufeff")
+        text = decode_text(data)
+    except ValueError as err:
+        raise DocumentError(path, str(err)) from None
     shape = detect_shape(text)
     if shape is None:
         raise DocumentError(path, "unknown document shape: neither a markdown summary ('# title', '## sections') "

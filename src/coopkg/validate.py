@@ -424,7 +424,8 @@ class _CompiledShape:
             PatternConstraintComponent, UniqueLangConstraintComponent)
         from pyshacl.constraints.core.value_constraints import (
             ClassConstraintComponent, DatatypeConstraintComponent, NodeKindConstraintComponent)
-        from pyshacl.constraints.core.value_range_constraints import MinInclusiveConstraintComponent
+        from pyshacl.constraints.core.value_range_constraints import (
+            MaxInclusiveConstraintComponent, MinInclusiveConstraintComponent)
         from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
 
         self.node = shape.node
@@ -454,6 +455,7 @@ class _CompiledShape:
             MaxLengthConstraintComponent: self._max_length, PatternConstraintComponent: self._pattern,
             LanguageInConstraintComponent: self._language_in, UniqueLangConstraintComponent: self._unique_lang,
             InConstraintComponent: self._in, MinInclusiveConstraintComponent: self._min_inclusive,
+            MaxInclusiveConstraintComponent: self._max_inclusive,
             LessThanOrEqualsConstraintComponent: self._less_than_or_equals, NodeConstraintComponent: self._node,
             PropertyConstraintComponent: self._property, OrConstraintComponent: self._or,
             QualifiedValueShapeConstraintComponent: self._qualified, SPARQLBasedConstraint: self._sparql,
@@ -630,23 +632,30 @@ class _CompiledShape:
         self.checks.append(check)
 
     def _min_inclusive(self, c) -> None:
+        self._inclusive_bound(list(c.min_vals), "sh:minInclusive", lambda cmp: cmp >= 0)
+
+    def _max_inclusive(self, c) -> None:
+        self._inclusive_bound(list(c.max_vals), "sh:maxInclusive", lambda cmp: cmp <= 0)
+
+    def _inclusive_bound(self, bounds: list, name: str, holds: Callable[[int], bool]) -> None:
+        """sh:minInclusive / sh:maxInclusive as pyshacl's components compare: every value a literal of the
+        bound's kind (string or not) that compare_literal puts on the right side of every bound."""
         from pyshacl.rdfutil.compare import compare_literal
 
-        bounds = list(c.min_vals)
         for b in bounds:
             if not isinstance(b, Literal):
-                raise Unsupported(f"{self.node}: sh:minInclusive")
+                raise Unsupported(f"{self.node}: {name}")
 
         def check(index, focus, values, data):
-            for m_val in bounds:
-                min_is_string = isinstance(m_val.value, str)
+            for bound in bounds:
+                bound_is_string = isinstance(bound.value, str)
                 for v in values:
                     if not isinstance(v, Literal):
                         raise _Fail
-                    if min_is_string != isinstance(v.value, str):
+                    if bound_is_string != isinstance(v.value, str):
                         raise _Fail
                     try:
-                        ok = compare_literal(v, m_val) >= 0
+                        ok = holds(compare_literal(v, bound))
                     except (TypeError, NotImplementedError):
                         ok = False
                     if not ok:

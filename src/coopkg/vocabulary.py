@@ -164,18 +164,20 @@ class Vocabulary:
         return {p for p in seen if self.places.get(p) and self.places[p].kind == "region"}
 
     # -- concept schemes ----------------------------------------------------------------------
-    def concept_index(self, scheme: str) -> PhraseIndex:
-        """Index of the labels of a concept scheme's concepts (prefLabel, altLabel, hiddenLabel)."""
+    def concept_index(self, scheme: str, props=(SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)) -> PhraseIndex:
+        """Index of the labels of a concept scheme's concepts (by default prefLabel, altLabel, hiddenLabel)."""
         g, index = self.graph, _MemoPhraseIndex()
         for concept in sorted(g.subjects(SKOS.inScheme, URIRef(scheme))):
-            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+            for prop in props:
                 for label in g.objects(concept, prop):
                     index.add(str(label), str(concept))
         return index
 
     @cached_property
     def hr_index(self) -> PhraseIndex:
-        return self.concept_index("https://w3id.org/coopkg/voc/hr-theme")
+        """The phrases that state a human-rights theme: its preferred and alternative labels. Not its
+        hiddenLabels: those are the tagger's cues (hr-tagging.ttl), which infer a theme, never state it."""
+        return self.concept_index("https://w3id.org/coopkg/voc/hr-theme", (SKOS.prefLabel, SKOS.altLabel))
 
     @cached_property
     def activity_index(self) -> PhraseIndex:
@@ -200,6 +202,15 @@ class Vocabulary:
             for node in g.subjects(RDF.type, cls):
                 codes.add(str(node).rsplit("/", 1)[-1])
         return codes
+
+    @cached_property
+    def tagger(self):
+        """The SDG and human-rights tagger over this vocabulary's cue phrases (coopkg.tag.Tagger, default
+        threshold), built on first use: once per process, like the indexes above, and inherited by the
+        build's forked workers."""
+        from .tag import Tagger  # tag imports this module
+
+        return Tagger(self)
 
     def concept_label(self, iri: str, language: str = "en") -> str:
         labels = _labels(self.graph, URIRef(iri))

@@ -10,6 +10,7 @@ from ..text import Sentences
 from ..vocabulary import Vocabulary
 from .activities import extract_activities, extract_commitments, extract_target_groups
 from .dates import extract_dates, extract_duration
+from .inferred import infer_topics
 from .organisations import extract_organisations
 from .places import extract_places
 from .sdgs import extract_sdgs
@@ -43,6 +44,9 @@ def extract(doc: Document, vocab: Vocabulary) -> ProgrammeFacts:
     facts.places = guarded("places", lambda: extract_places(doc, vocab, sentences, facts.organisations, role_clauses), [])
     facts.sdgs = guarded("SDGs", lambda: extract_sdgs(doc, vocab, sentences), [])
     facts.hr_themes = guarded("human-rights themes", lambda: extract_hr_themes(doc, vocab, sentences), [])
+    # inferred from the whole text by the tagger, kept apart from the stated SDGs and themes above
+    facts.inferred_sdgs, facts.inferred_hr_themes = guarded(
+        "inferred SDGs and themes", lambda: infer_topics(doc, vocab.tagger), ([], []))
     facts.themes = guarded("themes", lambda: extract_general_themes(doc), [])
     facts.activities = guarded("activities", lambda: extract_activities(doc, vocab), [])
     facts.target_groups = guarded("target groups", lambda: extract_target_groups(doc, vocab), [])
