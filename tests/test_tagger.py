@@ -10,6 +10,8 @@ from conftest import DEV_CORPUS, need_shared
 from coopkg.tag import Tagger
 
 LABELLED = Path(__file__).resolve().parent / "fixtures" / "sdg-tagging" / "labelled.jsonl"
+#: written blind to the tagger's phrases after it was tuned, and never used for tuning (FRESH.md)
+FRESH = LABELLED.with_name("fresh.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -17,9 +19,9 @@ def tagger(vocab):
     return Tagger(vocab)
 
 
-def per_goal_metrics(tagger: Tagger) -> tuple[dict, dict]:
-    """Precision, recall, F1 and accuracy per goal, and micro-averaged over all goals."""
-    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+def per_goal_metrics(tagger: Tagger, labelled: Path = LABELLED) -> tuple[dict, dict]:
+    """Precision, recall, F1 and accuracy per goal, and micro-averaged over all goals, on a labelled set."""
+    rows = [json.loads(line) for line in labelled.read_text(encoding="utf-8").splitlines() if line.strip()]
     counts = {str(g): {"tp": 0, "fp": 0, "fn": 0, "tn": 0} for g in range(1, 18)}
     for row in rows:
         predicted = set(tagger.tag(row["text"]).to_json()["sdgs"])
@@ -38,15 +40,28 @@ def per_goal_metrics(tagger: Tagger) -> tuple[dict, dict]:
     return {g: metrics(c) for g, c in counts.items()}, metrics(total) | {"accuracy": None}
 
 
+def print_metrics(name: str, per_goal: dict, overall: dict) -> None:
+    print(f"\n{name}\ngoal  precision  recall     F1  accuracy   tp  fp  fn")
+    for goal, m in per_goal.items():
+        print(f"{goal:>4}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['f1']:5.3f}  {m['accuracy']:8.3f}  "
+              f"{m['tp']:3d} {m['fp']:3d} {m['fn']:3d}")
+    print(f" all  {overall['precision']:9.3f}  {overall['recall']:6.3f}  {overall['f1']:5.3f}")
+
+
 def test_labelled_set_reaches_the_bar(tagger, capsys):
     per_goal, overall = per_goal_metrics(tagger)
     with capsys.disabled():
-        print("\ngoal  precision  recall     F1  accuracy   tp  fp  fn")
-        for goal, m in per_goal.items():
-            print(f"{goal:>4}  {m['precision']:9.3f}  {m['recall']:6.3f}  {m['f1']:5.3f}  {m['accuracy']:8.3f}  "
-                  f"{m['tp']:3d} {m['fp']:3d} {m['fn']:3d}")
-        print(f" all  {overall['precision']:9.3f}  {overall['recall']:6.3f}  {overall['f1']:5.3f}")
+        print_metrics(LABELLED.name, per_goal, overall)
     assert overall["f1"] >= 0.85
+
+
+def test_blind_set_stays_near_what_it_measured(tagger, capsys):
+    """How the tagger does on texts it was never tuned on: micro-F1 0.803 when the set was written. A floor
+    against regressions, not a target: tuning phrases to these texts would make the number meaningless."""
+    per_goal, overall = per_goal_metrics(tagger, FRESH)
+    with capsys.disabled():
+        print_metrics(FRESH.name, per_goal, overall)
+    assert overall["f1"] >= 0.75
 
 
 def test_evidence_points_at_the_phrases(tagger):
