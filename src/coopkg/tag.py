@@ -83,14 +83,19 @@ class Tags:
     targets: list[Inference]
     hr_themes: list[Inference]
 
+    @property
+    def inferences(self) -> list[Inference]:
+        """Goals, then targets, then themes: the order of every listing of the tags."""
+        return [*self.goals, *self.targets, *self.hr_themes]
+
     def to_json(self, text_id=None) -> dict:
         out = {"sdgs": [g.code for g in self.goals], "targets": [t.code for t in self.targets],
                "hr_themes": [h.code for h in self.hr_themes],
                "scores": {i.code: {"score": round(i.score, 3), "confidence": i.confidence}
-                          for i in [*self.goals, *self.targets, *self.hr_themes]},
+                          for i in self.inferences},
                "evidence": [{"concept": h.concept.rsplit("/", 1)[-1], "phrase": h.phrase, "start": h.start,
                              "end": h.end, "weight": h.weight}
-                            for i in [*self.goals, *self.targets, *self.hr_themes] for h in i.hits]}
+                            for i in self.inferences for h in i.hits]}
         return {"id": text_id, **out} if text_id is not None else out
 
 

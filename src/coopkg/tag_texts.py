@@ -84,7 +84,7 @@ def tags_json(tags: Tags, tagger: Tagger, vocab: Vocabulary) -> dict:
     """Tags.to_json, plus the threshold used, an English label for every code and, per inferred code, the
     cue phrases that count for it (to_json's evidence names the concept each cue is a cue of: a target's
     cue also counts for its goal)."""
-    inferred = _all(tags)
+    inferred = tags.inferences
     return {**tags_record(tags), "threshold": tagger.threshold,
             "labels": {i.code: concept_label(vocab, i.concept) for i in inferred},
             "cues": {i.code: [{"phrase": h.phrase, "start": h.start, "end": h.end, "weight": h.weight}
@@ -138,10 +138,6 @@ def tags_table(tags: Tags, tagger: Tagger, vocab: Vocabulary) -> str:
     if not rows:
         return f"No SDG goal, target or human-rights theme reaches the threshold ({tagger.threshold:g}).\n"
     return render_table(TABLE_HEADER, rows)
-
-
-def _all(tags: Tags) -> list[Inference]:
-    return [*tags.goals, *tags.targets, *tags.hr_themes]
 
 
 # -- JSON lines ----------------------------------------------------------------------------------
