@@ -7,7 +7,7 @@ pool of worker processes, a batch of documents at a time, while this process tak
 document order, gives each programme its IRI (the ProgrammeResolver, which must see the documents in order)
 and is the store's only writer. A worker maps a document with the IRI its programme gets when no earlier
 document names it; when the resolver decides otherwise (the same programme, described before under another
-name) the document is mapped again here with the right IRI. So the store, the result lists and the messages
+name) the document is mapped again with the right IRI. So the store, the result lists and the messages
 are the same whatever the number of workers.
 """
 from __future__ import annotations
@@ -15,27 +15,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from . import __version__
+from .buildlog import BuildRecord, RememberedRejection, pipeline_fingerprint, record_build, remembered_rejections
 from .extract import extract
 from .facts import ProgrammeFacts
-from .map import Minter, map_document, map_document_triples
+from .map import Minter, map_document_triples
 from .namespaces import CK, DEFAULT_BASE
-from .read import MAX_BYTES, DocumentError, iter_document_paths, read_document
+from .read import MAX_BYTES, DocumentError, iter_document_paths, parse_document, read_file_bytes
 from .resources import model_paths
 from .store import GraphStore, GraphWriter, triples_to_ntriples
 from .text import normal_key
 from .validate import Validator
 from .vocabulary import Vocabulary
 
-#: A build with more documents to read than this starts worker processes (when the machine has cores to spare).
+#: Where workers are spawned (not forked), a build with more documents to read than this starts them.
 PARALLEL_AFTER = 24
 #: A build that bulk-loads at least this many new documents (and a twentieth of the store) compacts the
 #: store at the end.
@@ -62,6 +64,7 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
+    remembered: list[Path] = field(default_factory=list)  # rejected again from the build log, without reading
     warnings: list[str] = field(default_factory=list)  # "path: what could not be read"; the document loaded
     timings: dict[str, float] = field(default_factory=dict, repr=False, compare=False)  # seconds per stage
 
@@ -72,36 +75,105 @@ class BuildResult:
 
 class ProgrammeResolver:
     """Gives a document's programme an IRI: the IRI of a known programme that shares a name or acronym
-    with it (the same programme described in several documents), or a new one."""
+    with it (the same programme described in several documents), or a new one.
 
-    def __init__(self, mint: Minter, known: dict[str, str] | None = None):
+    Programmes already in the store are looked up by the names of the documents being read, a few at a
+    time; after LOOKUPS_BEFORE_LOADING lookups (a build with many documents to read) every stored name is
+    read at once. Either way a key gets the same IRI: the first, in IRI order, of the stored programmes
+    with that key, else the IRI of the first document in this build that named it."""
+
+    #: Each lookup scans the stored names once (about 50 ms at 10,000 programmes); reading them all costs
+    #: about ten lookups.
+    LOOKUPS_BEFORE_LOADING = 8
+
+    def __init__(self, mint: Minter, known: dict[str, str] | None = None, store: GraphStore | None = None):
         self.mint = mint
-        self.known: dict[str, str] = dict(known or {})
+        self.known: dict[str, str] = dict(known or {})  # identity key → programme IRI
+        self._store = store
+        self._asked: set[str] = set()  # keys the store has been asked about
+        self._lookups = 0
 
     @classmethod
     def from_store(cls, store: GraphStore, mint: Minter) -> "ProgrammeResolver":
-        rows = store.query(
-            "SELECT ?p ?name WHERE { ?p a <%s> . { ?p <%s> ?name } UNION { ?p <%s> ?name } UNION { ?p <%s> ?name } }"
-            % (CK.Programme, DCTERMS.title, CK.acronym, SKOS.altLabel))
-        known: dict[str, str] = {}
-        for row in sorted(rows, key=lambda r: (r["p"].value, r["name"].value)):
-            known.setdefault(normal_key(row["name"].value), row["p"].value)
-        return cls(mint, known)
+        return cls(mint, store=store)
 
     def resolve(self, facts: ProgrammeFacts) -> URIRef:
         return self.resolve_keys(facts.identity_keys(), lambda: str(self.mint.programme(facts)))
 
     def resolve_keys(self, identity_keys: Iterable[str], minted: Callable[[], str] | str) -> URIRef:
         """`resolve` given the programme's identity keys and the IRI it would get as a new programme."""
-        keys = sorted(identity_keys)
+        keys = tuple(identity_keys)
+        iri = self.lookup(keys, minted)
+        self.register(keys, str(iri))
+        return iri
+
+    def lookup(self, identity_keys: Iterable[str], minted: Callable[[], str] | str) -> URIRef:
+        """The IRI for these keys, without remembering them (for a document that may yet be rejected)."""
+        keys = tuple(identity_keys)
+        self._ask_store(keys)
         matches = sorted({self.known[k] for k in keys if k in self.known})
         if matches:
-            iri = URIRef(matches[0])
+            return URIRef(matches[0])
+        return URIRef(minted() if callable(minted) else minted)
+
+    def register(self, identity_keys: Iterable[str], iri: str) -> None:
+        """Remember that these keys name the programme `iri` (once its document is loaded)."""
+        for k in sorted(identity_keys):
+            self.known.setdefault(k, iri)
+
+    def _ask_store(self, keys: tuple[str, ...]) -> None:
+        if self._store is None:
+            return
+        todo = sorted(k for k in keys if k not in self._asked)
+        if not todo:
+            return
+        self._lookups += 1
+        everything = self._lookups > self.LOOKUPS_BEFORE_LOADING
+        # A key registered in this build was asked first, so what the store says is never overridden
+        for key, iri in stored_programme_names(self._store, None if everything else todo).items():
+            self.known.setdefault(key, iri)
+        if everything:
+            self._store = None
         else:
-            iri = URIRef(minted() if callable(minted) else minted)
-        for k in keys:
-            self.known.setdefault(k, str(iri))
-        return iri
+            self._asked.update(todo)
+
+
+def stored_programme_names(store: GraphStore, keys: Iterable[str] | None = None) -> dict[str, str]:
+    """Identity key → IRI of the programmes in the store (named by title, acronym or another name): for
+    every key, or only for `keys`. Where programmes share a key, the first IRI in order wins."""
+    wanted = None if keys is None else set(keys)
+    candidates = ""
+    if wanted is not None:
+        pattern = ox.Literal("|".join(f"(?:{names_with_key(k)})" for k in sorted(wanted)))  # str(): escaped
+        candidates = f"FILTER (REGEX(STR(?name), {pattern}, \"i\"))"
+    query = f"""SELECT ?p ?name WHERE {{
+        VALUES ?property {{ <{DCTERMS.title}> <{CK.acronym}> <{SKOS.altLabel}> }}
+        ?p ?property ?name . {candidates}
+        ?p a <{CK.Programme}> . }}"""
+    names = {(row["p"].value, row["name"].value) for row in store.query(query)}
+    known: dict[str, str] = {}
+    for iri, name in sorted(names):
+        key = normal_key(name)
+        if wanted is None or key in wanted:
+            known.setdefault(key, iri)
+    return known
+
+
+def names_with_key(key: str) -> str:
+    """A regular expression (for SPARQL REGEX with the "i" flag) that matches at least every name whose
+    `normal_key` is `key`, so that the store can pick the few candidates and Python decide.
+
+    `normal_key` folds case and accents one character for one, and joins the words (runs of letters and
+    digits, a trailing "+" kept) with single spaces. So a word's ASCII character may stand for itself or for
+    any non-ASCII character, and anything that is not an ASCII letter or digit may come between words. (Not
+    the exact Unicode classes: the store refuses a regular expression that compiles that large.)"""
+    other = "[^a-z0-9]"
+
+    def char(c: str) -> str:
+        return rf"(?:{re.escape(c)}|[^\x00-\x7F])" if c.isascii() else r"[^\x00-\x7F]"
+
+    words = [w.rstrip("+") for w in key.split(" ") if w.rstrip("+")]
+    return f"^{other}*" + f"{other}+".join("".join(char(c) for c in w) for w in words) + f"{other}*$"
 
 
 # -------------------------------------------------------------------------------------------------
@@ -122,6 +194,8 @@ class _Outcome:
     body: bytes | None = None  # the graph as N-Triples, ready for the store
     triples: list | None = None  # ... or its triples, when they cannot be written as N-Triples here
     error: BaseException | None = None  # validation crashed: raised again in the build, in document order
+    sha256: str | None = None  # of the bytes rejected, when the rejection is the document's own (remembered)
+    remembered: bool = False  # rejected again from the build log, not read
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -134,8 +208,10 @@ class _Pipeline:
     def run(self, path: Path, stored_sha: str | None, resolve: Callable[[tuple[str, ...], str], str]) -> _Outcome:
         clock = _Clock()
         extracted: tuple[tuple[str, ...], str, tuple[str, ...]] | None = None
+        data = None
         try:
-            doc = read_document(path)
+            data = read_file_bytes(path)
+            doc = parse_document(path, data)
             clock.lap("read")
             if stored_sha is not None and stored_sha == doc.sha256:
                 return _Outcome("unchanged", seconds=clock.seconds)
@@ -149,27 +225,39 @@ class _Pipeline:
             triples = map_document_triples(doc, facts, URIRef(iri), self.mint)
             clock.lap("map")
         except DocumentError as err:
-            return _Outcome("rejected", (err.reason,), seconds=clock.seconds)
-        except Exception as err:  # a bug must not cost the rest of the build
+            # What the bytes say is remembered with their hash; a file that could not be read is tried again
+            return _Outcome("rejected", (err.reason,), sha256=hashlib.sha256(data).hexdigest() if data is not None
+                            else None, seconds=clock.seconds)
+        except Exception as err:  # a bug must not cost the rest of the build (nor be remembered as the document's)
             reason = f"internal error while reading: {type(err).__name__}: {err}"
             out = _Outcome("rejected", (reason,), seconds=clock.seconds)
             if extracted is not None:
                 out.keys, out.minted, out.warnings = extracted
             return out
-        out = _Outcome("rejected", keys=keys, minted=minted, iri=iri, warnings=warnings, seconds=clock.seconds)
+        out = _Outcome("rejected", keys=keys, minted=minted, iri=iri, warnings=warnings, sha256=doc.sha256,
+                       seconds=clock.seconds)
         report = self.validator.validate_triples(triples)
         clock.lap("validate")
         if not report.conforms:
             out.reasons = tuple(f"does not conform: {v.line()}" for v in report.violations
                                 if v.severity == "Violation") or ("does not conform",)
             return out
-        out.kind = "loaded"
+        out.kind, out.sha256 = "loaded", None
         out.graph = str(self.mint.graph(path.name))
         out.body = triples_to_ntriples(triples)
         if out.body is None:
             out.triples = triples
         clock.lap("serialise")
         return out
+
+
+    def warm_up(self) -> None:
+        """Build the vocabulary's indexes and compile the shapes now, not on the first document."""
+        for index in ("organisation_index", "place_index", "hr_index", "activity_index", "target_group_index",
+                      "hr_notations", "sdg_codes", "tagger"):
+            getattr(self.vocab, index)
+        self.validator.conformance_check()
+        self.validator.context_index()
 
 
 class _Clock:
@@ -186,8 +274,19 @@ class _Clock:
         self._last = now
 
 
-# Worker processes keep one pipeline each, made by _init_worker.
-_WORKER: _Pipeline | None = None
+# Worker processes keep one pipeline each, made by _fork_worker or _init_worker (or why they could not).
+_WORKER: _Pipeline | BaseException | None = None
+
+
+def _fork_worker(vocab: Vocabulary | None, validator: Validator | None, mint: Minter) -> None:
+    """In a forked worker: make the pipeline, with every index the first document would otherwise build."""
+    global _WORKER
+    try:
+        vocab = vocab if vocab is not None else Vocabulary.load()
+        _WORKER = _Pipeline(vocab, validator if validator is not None else Validator(vocab), mint)
+        _WORKER.warm_up()
+    except BaseException as err:  # not raised here: a pool restarts a worker whose initializer fails, forever
+        _WORKER = err if _picklable(err) else RuntimeError(f"{type(err).__name__}: {err}")
 
 
 def _init_worker(vocab_files: list[str] | None, shapes_turtle: str | None, base: str) -> None:
@@ -197,13 +296,15 @@ def _init_worker(vocab_files: list[str] | None, shapes_turtle: str | None, base:
     _WORKER = _Pipeline(vocab, Validator(vocab, shapes), Minter(base))
 
 
-def _work(batch: list[tuple[str, str | None]]) -> list[_Outcome]:
-    """In a worker: each document mapped with the IRI of a new programme (checked by the build)."""
-    assert _WORKER is not None
+def _work(batch: list[tuple[str, str | None, str | None]]) -> list[_Outcome]:
+    """In a worker: each document mapped with the programme IRI given, or else with the IRI of a new
+    programme (which the build checks)."""
+    if not isinstance(_WORKER, _Pipeline):
+        return [_Outcome("error", error=_WORKER or RuntimeError("the worker has no pipeline")) for _ in batch]
     out = []
-    for path, stored_sha in batch:
+    for path, stored_sha, iri in batch:
         try:
-            out.append(_WORKER.run(Path(path), stored_sha, lambda keys, minted: minted))
+            out.append(_WORKER.run(Path(path), stored_sha, lambda keys, minted: iri or minted))
         except BaseException as err:  # validation crashed: the build raises it when it reaches this document
             out.append(_Outcome("error", error=err if _picklable(err) else RuntimeError(f"{type(err).__name__}: {err}")))
     return out
@@ -228,25 +329,27 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
           progress: Callable[[Path], None] | None = None, workers: int | None = None) -> BuildResult:
     """Bring the store up to date with the documents under `paths`.
 
-    `workers`: processes for reading, extracting, mapping and validating (None: one per core, started once
-    the build has more than PARALLEL_AFTER documents to read; 1: all in this process). The outcome is the
-    same either way. `BuildResult.timings` has the seconds spent per stage (summed over processes)."""
+    `workers`: processes for reading, extracting, mapping and validating (None: one per core; 1: all in
+    this process; see _Pool for when they start). The outcome is the same either way. `BuildResult.timings` has the seconds spent per stage (summed over processes)."""
     started = dt.datetime.now(dt.timezone.utc)
     clock = _Clock()
     mint = Minter(base)
-    store.sync_model(model_paths())
-    stored = store.documents()
-    resolver = ProgrammeResolver.from_store(store, mint)
-    writer = GraphWriter(store)
     result = BuildResult()
     timings = result.timings
-    files = iter_document_paths([Path(p) for p in paths])
-    clock.lap("setup")
     seen: set[str] = set()
+    rejections: list[RememberedRejection] = []
     local = _LocalPipeline(vocab, validator, mint)
-    pool = _Pool(workers, local, vocab, validator, base)
+    pool = _Pool(workers, local, vocab, validator, base)  # forked workers get ready while the store is read
     try:
-        for path, item in _outcomes(files, stored, seen, progress, resolver, local, pool):
+        store.sync_model(model_paths())
+        stored = store.document_hashes()  # by graph: a build needs no more to know what changed
+        fingerprint = pipeline_fingerprint(base, vocab, validator)
+        memory = remembered_rejections(store, mint, fingerprint)
+        resolver = ProgrammeResolver.from_store(store, mint)
+        writer = GraphWriter(store)
+        files = iter_document_paths([Path(p) for p in paths])
+        clock.lap("setup")
+        for path, item in _outcomes(files, stored, memory, seen, progress, resolver, local, pool):
             if isinstance(item, Rejection):
                 result.rejected.append(item)
                 continue
@@ -260,6 +363,11 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
             result.warnings.extend(item.warnings)
             if item.kind == "rejected":
                 result.rejected.append(Rejection(path, item.reasons))
+                if item.sha256 is not None:
+                    rejections.append(RememberedRejection(path.name, item.sha256, item.reasons,
+                                                          tuple(w.removeprefix(f"{path}: ") for w in item.warnings)))
+                    if item.remembered:
+                        result.remembered.append(path)
                 continue
             t = _Clock()
             if item.body is not None:
@@ -274,11 +382,12 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
     t = _Clock()
     writer.close()
     if prune:
-        for name, doc in sorted(stored.items()):
+        for name, doc in sorted(store.documents().items()):
             if name not in seen:
                 store.drop_graph(doc.graph)
                 result.pruned.append(name)
-    record_build(store, mint, started, result)
+    record_build(store, mint, BuildRecord(started, tuple(p.name for p in result.loaded), tuple(rejections),
+                                          fingerprint))
     store.flush()
     t.lap("store")
     timings["store"] = timings.get("store", 0.0) + t.seconds["store"]
@@ -300,12 +409,14 @@ class _Slot:
         self.handle, self.index, self.sha = None, 0, sha
 
 
-def _outcomes(files: list[Path], stored: dict, seen: set[str], progress, resolver: ProgrammeResolver,
-              local: "_LocalPipeline", pool: "_Pool") -> Iterator[tuple[Path, object]]:
+def _outcomes(files: list[Path], stored: dict[str, str], memory: dict[str, RememberedRejection], seen: set[str],
+              progress, resolver: ProgrammeResolver, local: "_LocalPipeline", pool: "_Pool") -> Iterator[tuple[Path, object]]:
     """(path, Rejection or _Outcome) for every file, in document order.
 
     `progress(path)` is called before the file is read. Programmes are resolved here, in document order,
-    as the outcomes are taken; at most `pool.window()` documents are read ahead."""
+    as the outcomes are taken; at most `pool.window()` documents are read ahead. A rejected document names
+    no programme for the documents after it (it is not in the store), so a remembered rejection, which is
+    not read again, leaves every other document as it would have been."""
     pending: deque = deque()  # (path, Rejection | _Outcome | _Slot), in document order
     batch: list[tuple[Path, _Slot]] = []
     first_seen: dict[str, Path] = {}
@@ -313,7 +424,7 @@ def _outcomes(files: list[Path], stored: dict, seen: set[str], progress, resolve
 
     def submit() -> None:
         if batch:
-            handle = pool.submit([(str(p), slot.sha) for p, slot in batch])
+            handle = pool.submit([(str(p), slot.sha, None) for p, slot in batch])
             for i, (_, slot) in enumerate(batch):
                 slot.handle, slot.index = handle, i
             batch.clear()
@@ -329,10 +440,15 @@ def _outcomes(files: list[Path], stored: dict, seen: set[str], progress, resolve
         """The worker mapped the programme as a new one; map again here if the resolver says otherwise."""
         if outcome.kind == "error" or outcome.keys is None:
             return outcome
-        iri = str(resolver.resolve_keys(outcome.keys, outcome.minted))
-        if iri == outcome.minted:
-            return outcome
-        return local.run(path, sha, lambda keys, minted: iri)
+        iri = str(resolver.lookup(outcome.keys, outcome.minted))
+        if iri != outcome.minted:
+            outcome = pool.run(path, sha, iri) if pool.running else local.run(path, sha, lambda keys, minted: iri)
+        return registered(outcome)
+
+    def registered(outcome: _Outcome) -> _Outcome:
+        if outcome.kind == "loaded":
+            resolver.register(outcome.keys, outcome.iri)
+        return outcome
 
     for path in files:
         if progress:
@@ -343,10 +459,12 @@ def _outcomes(files: list[Path], stored: dict, seen: set[str], progress, resolve
         else:
             first_seen[path.name] = path
             seen.add(path.name)
-            previous = stored.get(path.name)
-            sha = previous.sha256 if previous is not None else None
+            sha, rejected = stored.get(str(local.mint.graph(path.name))), memory.get(path.name)
             if sha is not None and _same_bytes(path, sha):
                 pending.append((path, _Outcome("unchanged")))
+            elif rejected is not None and _same_bytes(path, rejected.sha256):
+                pending.append((path, _Outcome("rejected", rejected.reasons, sha256=rejected.sha256, remembered=True,
+                                               warnings=tuple(f"{path}: {w}" for w in rejected.warnings))))
             else:
                 to_read += 1
                 if pool.ready_for(to_read):
@@ -357,7 +475,7 @@ def _outcomes(files: list[Path], stored: dict, seen: set[str], progress, resolve
                         submit()
                 else:  # in this process: first what came before it, then the document itself
                     yield from take(0)
-                    yield path, local.run(path, sha, lambda keys, minted: str(resolver.resolve_keys(keys, minted)))
+                    yield path, registered(local.run(path, sha, lambda keys, minted: str(resolver.lookup(keys, minted))))
                     continue
         if len(pending) > pool.window():
             submit()
@@ -395,11 +513,14 @@ class _LocalPipeline:
 
 
 class _Pool:
-    """Worker processes, started once a build has shown it has enough documents to read.
+    """Worker processes for reading, extracting, mapping and validating.
 
-    Where the platform can fork, the workers are forks of this process taken after its own pipeline is
-    ready, so they start at once with the same vocabulary, validator and minter (and a script that builds
-    needs no `if __name__ == "__main__"` guard). Elsewhere they are spawned and load the same model files."""
+    Where the platform can fork, the workers are forked as the build starts and make their pipelines (from
+    the build's vocabulary and validator, inherited, or by loading the model) while this process reads the
+    store and hashes the files: a build that changes one document among thousands does not wait for the
+    vocabulary, and one that changes none just stops them. A script that builds needs no `if __name__ ==
+    "__main__"` guard. Elsewhere the workers are spawned, load the same model files, and only start once a
+    build has more than PARALLEL_AFTER documents to read."""
 
     def __init__(self, workers: int | None, local: _LocalPipeline, vocab: Vocabulary | None,
                  validator: Validator | None, base: str):
@@ -411,46 +532,52 @@ class _Pool:
         self._args = None
         self.used = False
         self._fork = "fork" in multiprocessing.get_all_start_methods()
-        if self.workers > 1 and not self._fork:
+        if self.workers > 1 and self._fork:
+            import warnings
+
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns about forking a process with threads (here: the store's); the
+                # workers never touch the store
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._pool = multiprocessing.get_context("fork").Pool(
+                    self.workers, initializer=_fork_worker, initargs=(vocab, validator, local.mint))
+        elif self.workers > 1:
             self._args = _worker_args(vocab, validator, base)
             if self._args is None:  # a vocabulary or validator spawned workers cannot rebuild
                 self.workers = 1
 
     def ready_for(self, work_seen: int) -> bool:
         """Whether document number `work_seen` (counting those that need reading) goes to the workers."""
+        if self._pool is not None:
+            return True
         if self.workers <= 1 or work_seen <= PARALLEL_AFTER:
             return False
-        if self._pool is None:
-            import multiprocessing
-            import warnings
+        import multiprocessing
 
-            global _WORKER
-            if self._fork:
-                _WORKER = self.local.pipeline  # inherited by the forks
-                with warnings.catch_warnings():
-                    # Python >= 3.12 warns about forking a process with threads (here: the store's); the
-                    # workers never touch the store
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    self._pool = multiprocessing.get_context("fork").Pool(self.workers)
-            else:
-                self._pool = multiprocessing.get_context("spawn").Pool(
-                    self.workers, initializer=_init_worker, initargs=self._args)
-            self.used = True
+        self._pool = multiprocessing.get_context("spawn").Pool(
+            self.workers, initializer=_init_worker, initargs=self._args)
         return True
+
+    @property
+    def running(self) -> bool:
+        return self._pool is not None
 
     def window(self) -> int:
         return self.workers * IN_FLIGHT_PER_WORKER * CHUNK if self.used else 0
 
-    def submit(self, batch):
+    def submit(self, batch: list[tuple[str, str | None, str | None]]):
+        self.used = True
         return self._pool.apply_async(_work, (batch,))
 
+    def run(self, path: Path, sha: str | None, iri: str) -> _Outcome:
+        """One document, mapped with the given programme IRI, in a worker (this process may have no pipeline)."""
+        return self.submit([(str(path), sha, iri)]).get()[0]
+
     def close(self) -> None:
-        global _WORKER
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
-            _WORKER = None
 
 
 def _default_workers() -> int:
@@ -476,51 +603,6 @@ def _worker_args(vocab: Vocabulary | None, validator: Validator | None, base: st
             return None
         shapes = validator.shapes.serialize(format="turtle")
     return (vocab_files, shapes, base)
-
-
-def build_one(path: Path, store: GraphStore, stored: dict, resolver: ProgrammeResolver, mint: Minter,
-              vocab: Vocabulary, validator: Validator, warnings: list[str] | None = None) -> bool | Rejection:
-    """Load one document; True when loaded, False when unchanged, a Rejection when kept out."""
-    try:
-        doc = read_document(path)
-        previous = stored.get(path.name)
-        if previous is not None and previous.sha256 == doc.sha256:
-            return False
-        facts = extract(doc, vocab)
-        if warnings is not None:
-            warnings.extend(f"{path}: warning: {w}" for w in facts.warnings)
-        graph = map_document(doc, facts, resolver.resolve(facts), mint)
-    except DocumentError as err:
-        return Rejection(path, (err.reason,))
-    except Exception as err:  # a bug must not cost the rest of the build
-        return Rejection(path, (f"internal error while reading: {type(err).__name__}: {err}",))
-    report = validator.validate(graph)
-    if not report.conforms:
-        return Rejection(path, tuple(f"does not conform: {v.line()}" for v in report.violations
-                                     if v.severity == "Violation") or ("does not conform",))
-    store.replace_graph(str(mint.graph(path.name)), graph)
-    return True
-
-
-def record_build(store: GraphStore, mint: Minter, started: dt.datetime, result: BuildResult) -> None:
-    """Add this build to the build log graph (PROV-O): when, which coopkg, which documents."""
-    ended = dt.datetime.now(dt.timezone.utc)
-    log = Graph()
-    build_iri = mint("build", started.strftime("%Y%m%dT%H%M%S%fZ"))
-    log.add((build_iri, RDF.type, CK.Build))
-    log.add((build_iri, RDF.type, PROV.Activity))
-    log.add((build_iri, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
-    log.add((build_iri, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    log.add((build_iri, CK.softwareVersion, Literal(__version__)))
-    for path in result.loaded:
-        log.add((build_iri, PROV.used, mint.document(path.name)))
-        log.add((build_iri, PROV.generated, mint.graph(path.name)))
-    body = "".join(line + "\n" for line in log.serialize(format="nt").splitlines() if line.strip())
-    store.store.update(f"INSERT DATA {{ GRAPH <{build_log_graph(mint)}> {{\n{body}}} }}")
-
-
-def build_log_graph(mint: Minter) -> str:
-    return str(mint("graph", "builds"))
 
 
 __all__ = ["build", "BuildResult", "Rejection", "ProgrammeResolver"]

@@ -23,7 +23,7 @@ from rdflib import Dataset
 
 from .namespaces import PREFIXES
 from .resources import resource_dir
-from .store import MODEL_GRAPH_BASE, GraphStore
+from .store import BUILD_LOG_SUFFIX, MODEL_GRAPH_BASE, GraphStore
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, False, ".ttl"),
@@ -45,7 +45,7 @@ def selected_graphs(store: GraphStore, *, model: bool = False, build_log: bool =
     out = []
     for iri in store.named_graphs():
         is_model = iri.startswith(MODEL_GRAPH_BASE)
-        is_log = iri.endswith("/graph/builds")
+        is_log = iri.endswith(BUILD_LOG_SUFFIX)
         if (is_model and not model) or (is_log and not build_log):
             continue
         out.append(ox.NamedNode(iri))

@@ -105,18 +105,23 @@ _NUMBERED = re.compile(r"^\s*(\d{1,2})(?:\s*[.)]\s*|\s{2,}|\s+(?=[A-ZÁÉÍÓÚ�
 def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> Document:
     """Read one file as a programme document, or raise DocumentError saying why not."""
     path = Path(path)
+    return parse_document(path, read_file_bytes(path, max_bytes))
+
+
+def read_file_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A document file's bytes, or DocumentError when the file itself cannot be read (gone, a folder, not
+    readable, too large), whatever it holds."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise DocumentError(path, f"file is {size / 1e6:.1f} MB; documents over {max_bytes / 1e6:.0f} MB are refused")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DocumentError(path, "file disappeared before it could be read") from None
     except IsADirectoryError:
         raise DocumentError(path, "is a folder, not a file") from None
     except PermissionError:
         raise DocumentError(path, "permission denied") from None
-    return parse_document(path, data)
 
 
 def decode_text(data: bytes) -> str:

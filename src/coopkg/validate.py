@@ -69,6 +69,7 @@ class Validator:
     def __init__(self, vocab: Vocabulary, shapes: Graph | None = None):
         self.vocab = vocab
         self.shapes = shapes if shapes is not None else load_shapes()
+        self.shape_files: tuple[Path, ...] = tuple(shape_paths()) if shapes is None else ()  # () : the caller's own
         # class and property hierarchy, so that sh:class sees ck:Country as a ck:Place
         self._schema = Graph()
         for triple in vocab.graph.triples((None, RDFS.subClassOf, None)):
@@ -99,7 +100,7 @@ class Validator:
 
     def validate(self, data: Graph) -> Report:
         check = self.conformance_check()
-        if check is not None and check.conforms(data, self._context(), self._schema):
+        if check is not None and check.conforms(data, self.context_index(), self._schema):
             self.fast_hits += 1
             return Report(True, (), check.conforming_report)
         return self.validate_with_pyshacl(data)
@@ -108,7 +109,7 @@ class Validator:
         """`validate` for a graph given as its triples (what map_document_triples returns): the graph is only
         built when pyshacl has to run."""
         check = self.conformance_check()
-        if check is not None and check.conforms(triples, self._context(), self._schema):
+        if check is not None and check.conforms(triples, self.context_index(), self._schema):
             self.fast_hits += 1
             return Report(True, (), check.conforming_report)
         from .map import triples_graph
@@ -131,7 +132,7 @@ class Validator:
                 self._check = False
         return self._check or None
 
-    def _context(self) -> dict:
+    def context_index(self) -> dict:
         """node -> its (predicate, object) pairs that `context_for` would copy, for every vocabulary node."""
         if self._context_index is None:
             index: dict = {}

@@ -63,6 +63,22 @@ class _MemoPhraseIndex(PhraseIndex):
         return set(found)
 
 
+def read_turtle(path: Path, graph: Graph) -> Graph:
+    """Add a Turtle file's triples to an rdflib graph, parsed by Oxigraph: the same triples as rdflib's own
+    parser gives, in less than half the time (every command that reads documents loads the whole model)."""
+    import pyoxigraph as ox
+
+    from .store import RdflibTerms
+
+    to_rdflib = RdflibTerms()  # one per file: blank-node labels are the file's own
+    try:
+        graph.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
+                   for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as err:
+        raise ValueError(f"{path}: not valid Turtle: {err}") from None
+    return graph
+
+
 def _labels(graph: Graph, node: URIRef, prop=SKOS.prefLabel) -> dict[str, str]:
     out: dict[str, str] = {}
     for lit in sorted(graph.objects(node, prop)):
@@ -83,7 +99,7 @@ class Vocabulary:
         paths = list(paths or model_paths())
         graph = Graph()
         for path in paths:
-            graph.parse(path, format="turtle")
+            read_turtle(path, graph)
         return cls(graph, tuple(paths))
 
     # -- organisations ----------------------------------------------------------------------
