@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from rdflib import Graph, Literal
+import pyoxigraph as ox
 from rdflib.namespace import PROV, RDF, XSD
 
 from . import __version__
 from .map import Minter
 from .namespaces import CK
 from .resources import model_paths, shape_paths
-from .store import GraphStore, ntriples
+from .store import GraphStore
 from .text import slug
 from .validate import Validator
 from .vocabulary import Vocabulary
@@ -26,6 +26,8 @@ from .vocabulary import Vocabulary
 _PACKAGE = Path(__file__).resolve().parent
 #: Libraries whose behaviour decides whether a document conforms.
 _LIBRARIES = ("rdflib", "pyshacl", "pyoxigraph")
+#: Quads of the build log written per transaction.
+LOG_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -111,31 +113,48 @@ def remembered_rejections(store: GraphStore, mint: Minter, fingerprint: str | No
 
 
 def record_build(store: GraphStore, mint: Minter, record: BuildRecord) -> None:
-    """Add a build to the build-log graph: when, which coopkg and pipeline, what it loaded and rejected."""
-    ended = dt.datetime.now(dt.timezone.utc)
-    log = Graph()
-    build_iri = mint("build", record.started.strftime("%Y%m%dT%H%M%S%fZ"))
-    log.add((build_iri, RDF.type, CK.Build))
-    log.add((build_iri, RDF.type, PROV.Activity))
-    log.add((build_iri, PROV.startedAtTime, Literal(record.started.isoformat(), datatype=XSD.dateTime)))
-    log.add((build_iri, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    log.add((build_iri, CK.softwareVersion, Literal(__version__)))
-    if record.fingerprint is not None:
-        log.add((build_iri, CK.pipelineFingerprint, Literal(record.fingerprint)))
+    """Add a build to the build-log graph: when, which coopkg and pipeline, what it loaded and rejected.
+
+    The documents it used and generated (two quads each) go first, through the bulk loader LOG_CHUNK quads
+    at a time: logging a build of 100,000 documents so takes 35 MB and 2 s, where one SPARQL update of its
+    200,000 quads took 770 MB and 8 s (and transactions of that size fill RocksDB's write buffers). The
+    build's own description, `a ck:Build` included, goes last, in one transaction. A build stopped on the
+    way leaves no ck:Build, and so nothing that the next build reads."""
+    graph = ox.NamedNode(build_log_graph(mint))
+    build = ox.NamedNode(str(mint("build", record.started.strftime("%Y%m%dT%H%M%S%fZ"))))
+
+    def quad(s: ox.NamedNode, p, o) -> ox.Quad:
+        return ox.Quad(s, ox.NamedNode(str(p)), o, graph)
+
+    def named(iri) -> ox.NamedNode:
+        return ox.NamedNode(str(iri))
+
+    chunk: list[ox.Quad] = []
     for name in record.loaded:
-        log.add((build_iri, PROV.used, mint.document(name)))
-        log.add((build_iri, PROV.generated, mint.graph(name)))
+        chunk += [quad(build, PROV.used, named(mint.document(name))), quad(build, PROV.generated, named(mint.graph(name)))]
+        if len(chunk) >= LOG_CHUNK:
+            store.store.bulk_extend(chunk)
+            chunk = []
+    store.store.bulk_extend(chunk)
+    xsd_datetime = named(XSD.dateTime)
+    ended = dt.datetime.now(dt.timezone.utc)
+    description = [
+        quad(build, RDF.type, named(PROV.Activity)),
+        quad(build, PROV.startedAtTime, ox.Literal(record.started.isoformat(), datatype=xsd_datetime)),
+        quad(build, PROV.endedAtTime, ox.Literal(ended.isoformat(), datatype=xsd_datetime)),
+        quad(build, CK.softwareVersion, ox.Literal(__version__)),
+    ]
+    if record.fingerprint is not None:
+        description.append(quad(build, CK.pipelineFingerprint, ox.Literal(record.fingerprint)))
     for rejection in record.rejected:
-        node = mint("rejection", slug(rejection.name, 120), rejection.sha256[:16])
-        log.add((build_iri, CK.rejected, node))
-        log.add((node, RDF.type, CK.Rejection))
-        log.add((node, CK.fileName, Literal(rejection.name)))
-        log.add((node, CK.sha256, Literal(rejection.sha256)))
-        for reason in rejection.reasons:
-            log.add((node, CK.rejectionReason, Literal(reason)))
-        for warning in rejection.warnings:
-            log.add((node, CK.buildWarning, Literal(warning)))
-    store.store.update(f"INSERT DATA {{ GRAPH <{build_log_graph(mint)}> {{\n{ntriples(log)}}} }}")
+        node = named(mint("rejection", slug(rejection.name, 120), rejection.sha256[:16]))
+        description += [quad(build, CK.rejected, node), quad(node, RDF.type, named(CK.Rejection)),
+                        quad(node, CK.fileName, ox.Literal(rejection.name)),
+                        quad(node, CK.sha256, ox.Literal(rejection.sha256))]
+        description += [quad(node, CK.rejectionReason, ox.Literal(reason)) for reason in rejection.reasons]
+        description += [quad(node, CK.buildWarning, ox.Literal(warning)) for warning in rejection.warnings]
+    description.append(quad(build, RDF.type, named(CK.Build)))
+    store.store.extend(description)
 
 
 __all__ = ["BuildRecord", "RememberedRejection", "build_log_graph", "pipeline_fingerprint", "record_build",

@@ -58,8 +58,8 @@ def main() -> None:
 @click.option("--prune", is_flag=True, help="Remove documents from the store whose files are no longer given.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes that read documents (default: one per core, for builds with more than a few dozen "
-                   "documents to read; 1: read them all in this process). The result is the same.")
+              help="Processes that read documents (default: one per core; 1: read them all in this process). "
+                   "The result is the same.")
 def build(paths: tuple[Path, ...], store_path: Path | None, base: str, prune: bool, quiet: bool,
           workers: int | None) -> None:
     """Read documents (files or folders of .md/.txt), extract their facts, validate and store them.
