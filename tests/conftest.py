@@ -13,6 +13,11 @@ DEV_CORPUS = SHARED / "corpus" / "dev"
 SEEDS = SHARED / "seeds"
 
 
+def quads_without_build_log(store) -> list[str]:
+    """A store's quads as sorted strings, the build log (whose times differ between builds) left out."""
+    return sorted(str(q) for q in store.store if not q.graph_name.value.endswith("/graph/builds"))
+
+
 def coopkg_command() -> list[str]:
     """The installed console script next to this interpreter (the one `make test` installed)."""
     script = Path(sys.executable).with_name("coopkg")

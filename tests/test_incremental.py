@@ -14,7 +14,7 @@ from coopkg.store import GraphStore
 from coopkg.text import normal_key
 from coopkg.vocabulary import Vocabulary
 
-from conftest import DEV_CORPUS, coopkg_command, need_shared
+from conftest import DEV_CORPUS, coopkg_command, need_shared, quads_without_build_log
 
 GOOD = "# Good Programme\n\n## Executive Summary\n\nFunded by the European Union in Bolivia.\n"
 BACKWARDS = ("# Backwards Programme (BWP)\n\n## Executive Summary\n\nIt runs from 2024 to 2025.\n\n## Characteristics\n\n"
@@ -23,10 +23,6 @@ BACKWARDS = ("# Backwards Programme (BWP)\n\n## Executive Summary\n\nIt runs fro
 
 def lines(result) -> list[str]:
     return [line for r in result.rejected for line in r.lines()] + result.warnings
-
-
-def data_quads(store: GraphStore) -> list[str]:
-    return sorted(str(q) for q in store.store if not q.graph_name.value.endswith("/graph/builds"))
 
 
 @pytest.fixture
@@ -131,7 +127,7 @@ def test_a_rejected_document_names_no_programme_for_the_next(store, vocab, valid
     assert row["p"].value == "https://w3id.org/coopkg/id/programme/backwards-programme"  # not a.md's "bwp"
     alone = GraphStore(store.path.parent / "alone")
     build([store.path.parent / "docs" / "b.md"], alone, vocab=vocab, validator=validator)
-    assert data_quads(alone) == data_quads(store)
+    assert quads_without_build_log(alone) == quads_without_build_log(store)
 
 
 TRICKY_NAMES = ["Camões, I.P. Partnership", "EUROsociAL+", "Ñandú – Río Programme", "Women's Rights Facility",
@@ -164,7 +160,7 @@ def test_lookups_and_loading_every_name_give_the_same_store(tmp_path, vocab, val
         build(files[::2], store, vocab=vocab, validator=validator, workers=1)
         build(files, store, vocab=vocab, validator=validator, workers=1)
         stores.append(store)
-    assert data_quads(stores[0]) == data_quads(stores[1])
+    assert quads_without_build_log(stores[0]) == quads_without_build_log(stores[1])
     resolver = ProgrammeResolver.from_store(stores[0], Minter())
     assert resolver.lookup(["social cohesion ii laboratory"], "unused") == \
         resolver.lookup(["social cohesion ii laboratory"], "other")  # found in the store, not minted

@@ -22,6 +22,8 @@ from coopkg.read import iter_document_paths, read_document
 from coopkg.store import GraphStore, graph_of, triples_of
 from coopkg.validate import validate_store
 
+from conftest import quads_without_build_log
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -95,10 +97,6 @@ def test_fast_check_never_passes_a_graph_pyshacl_fails(vocab, validator):
             assert validator.validate_with_pyshacl(triples_graph(triples)).conforms
             agreed += 1
     assert agreed > 0
-
-
-def quads_without_build_log(store: GraphStore) -> list[str]:
-    return sorted(str(q) for q in store.store if not q.graph_name.value.endswith("/graph/builds"))
 
 
 def outcome(result) -> dict:

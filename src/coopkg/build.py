@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, SKOS
 
 from .buildlog import BuildRecord, RememberedRejection, pipeline_fingerprint, record_build, remembered_rejections
 from .extract import extract
@@ -250,7 +250,6 @@ class _Pipeline:
         clock.lap("serialise")
         return out
 
-
     def warm_up(self) -> None:
         """Build the vocabulary's indexes and compile the shapes now, not on the first document."""
         for index in ("organisation_index", "place_index", "hr_index", "activity_index", "target_group_index",
@@ -330,7 +329,8 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
     """Bring the store up to date with the documents under `paths`.
 
     `workers`: processes for reading, extracting, mapping and validating (None: one per core; 1: all in
-    this process; see _Pool for when they start). The outcome is the same either way. `BuildResult.timings` has the seconds spent per stage (summed over processes)."""
+    this process; see _Pool for when they start). The outcome is the same either way.
+    `BuildResult.timings` has the seconds spent per stage (summed over processes)."""
     started = dt.datetime.now(dt.timezone.utc)
     clock = _Clock()
     mint = Minter(base)
@@ -339,7 +339,7 @@ def build(paths: Iterable[Path | str], store: GraphStore, *, base: str = DEFAULT
     seen: set[str] = set()
     rejections: list[RememberedRejection] = []
     local = _LocalPipeline(vocab, validator, mint)
-    pool = _Pool(workers, local, vocab, validator, base)  # forked workers get ready while the store is read
+    pool = _Pool(workers, mint, vocab, validator, base)  # forked workers get ready while the store is read
     try:
         store.sync_model(model_paths())
         stored = store.document_hashes()  # by graph: a build needs no more to know what changed
@@ -437,7 +437,8 @@ def _outcomes(files: list[Path], stored: dict[str, str], memory: dict[str, Remem
             yield path, item
 
     def settle(path: Path, outcome: _Outcome, sha: str | None) -> _Outcome:
-        """The worker mapped the programme as a new one; map again here if the resolver says otherwise."""
+        """The worker mapped the programme as a new one; map it again (in a worker, or here without one)
+        if the resolver says otherwise."""
         if outcome.kind == "error" or outcome.keys is None:
             return outcome
         iri = str(resolver.lookup(outcome.keys, outcome.minted))
@@ -522,17 +523,15 @@ class _Pool:
     "__main__"` guard. Elsewhere the workers are spawned, load the same model files, and only start once a
     build has more than PARALLEL_AFTER documents to read."""
 
-    def __init__(self, workers: int | None, local: _LocalPipeline, vocab: Vocabulary | None,
-                 validator: Validator | None, base: str):
+    def __init__(self, workers: int | None, mint: Minter, vocab: Vocabulary | None, validator: Validator | None,
+                 base: str):
         import multiprocessing
 
         self.workers = _default_workers() if workers is None else max(1, int(workers))
-        self.local = local
         self._pool = None
         self._args = None
         self.used = False
-        self._fork = "fork" in multiprocessing.get_all_start_methods()
-        if self.workers > 1 and self._fork:
+        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             import warnings
 
             with warnings.catch_warnings():
@@ -540,7 +539,7 @@ class _Pool:
                 # workers never touch the store
                 warnings.simplefilter("ignore", DeprecationWarning)
                 self._pool = multiprocessing.get_context("fork").Pool(
-                    self.workers, initializer=_fork_worker, initargs=(vocab, validator, local.mint))
+                    self.workers, initializer=_fork_worker, initargs=(vocab, validator, mint))
         elif self.workers > 1:
             self._args = _worker_args(vocab, validator, base)
             if self._args is None:  # a vocabulary or validator spawned workers cannot rebuild
