@@ -343,10 +343,20 @@ def bench_size(args, n: int, log) -> dict:
     res: dict = {"n": n, "measured": {}, "notes": []}
     corpus = ensure_corpus(work, n, args.seed)
     store = work / f"store-{n}"
-    shutil.rmtree(store, ignore_errors=True)
-
-    log(f"[{n}] build")
-    b = run_child("build", "--store", str(store), "--corpus", str(corpus), "--workers", str(args.workers or 0))
+    kept = work / f"store-{n}.build.json"  # the build's figures, kept with the store
+    if args.reuse and store.is_dir() and kept.exists():
+        log(f"[{n}] build: reusing {store} (built {dt.datetime.fromtimestamp(kept.stat().st_mtime):%Y-%m-%d %H:%M})")
+        b = json.loads(kept.read_text(encoding="utf-8"))
+        res["notes"].append(f"build figures from the run that kept {store.name} "
+                            f"({dt.datetime.fromtimestamp(kept.stat().st_mtime):%Y-%m-%d %H:%M}); "
+                            "the later steps ran on that store")
+    else:
+        shutil.rmtree(store, ignore_errors=True)
+        kept.unlink(missing_ok=True)
+        log(f"[{n}] build")
+        b = run_child("build", "--store", str(store), "--corpus", str(corpus), "--workers", str(args.workers or 0))
+        if args.keep:
+            kept.write_text(json.dumps(b), encoding="utf-8")
     res["build"] = b
     if b.get("rejections"):
         res["notes"].append("rejected on purpose: " + "; ".join(b["rejections"][:2]))
@@ -406,7 +416,6 @@ def bench_size(args, n: int, log) -> dict:
         log(f"[{n}] validate")
         r = cli_measured("validate", "--store", str(store))
         res["validate"] = r
-        res["validate-inprocess"] = run_child("validate-store", "--store", str(store))
 
     if not skipped(args, "pyshacl", n):
         if b["loaded"] <= args.pyshacl_max_docs:
@@ -434,6 +443,7 @@ def bench_size(args, n: int, log) -> dict:
 
     if not args.keep:
         shutil.rmtree(store, ignore_errors=True)
+        kept.unlink(missing_ok=True)
     return res
 
 
@@ -604,7 +614,7 @@ def render(results: list[dict], info: dict, argv: list[str], started: str) -> st
                          f"conforms={ps['conforms']}")
         vi = r.get("validate-inprocess")
         if vi:
-            notes.append(f"N = {r['n']:,}: per-document validation in process: {vi['seconds']:.1f} s for "
+            notes.append(f"N = {r['n']:,}: per-document validation in one process: {vi['seconds']:.1f} s for "
                          f"{vi['documents']:,} documents, pyshacl run for {vi['pyshacl_runs']} of them")
         for step in ("turtle", "nq", "json-ld"):
             e = r.get(f"export-{step}")
@@ -645,7 +655,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rdflib-timeout", type=int, default=60, help="seconds before an rdflib query is stopped")
     ap.add_argument("--pyshacl-max-docs", type=int, default=1000, help="largest store for whole-graph pyshacl")
     ap.add_argument("--skip", action="append", default=[], help="STEP or STEP@N to leave out (repeatable)")
-    ap.add_argument("--keep", action="store_true", help="keep the stores")
+    ap.add_argument("--keep", action="store_true", help="keep the stores (and their build figures)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="run the later steps on a store kept by an earlier --keep run instead of building")
     ap.add_argument("--update-docs", action="store_true", help="also rewrite the table in docs/performance.md")
     ap.add_argument("--query-timeout", type=int, default=600, help="seconds before a store query is stopped")
     ap.add_argument("--query-budget", type=float, default=20.0,

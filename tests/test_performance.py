@@ -1,6 +1,6 @@
 """The performance work changes nothing observable: the fast conformance check agrees with pyshacl, a build
-with worker processes stores what a build in one process stores, and streamed exports are the bytes of
-sorting everything in memory."""
+with worker processes stores what a build in one process stores, and whole-store validation is the
+validation of each graph."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,6 @@ import random
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -150,21 +149,6 @@ def test_build_with_workers_stores_the_same(corpus, tmp_path, vocab, validator, 
     assert quads_without_build_log(serial) == quads_without_build_log(parallel)
 
 
-def reference_export(store: GraphStore, fmt: str, **kwargs) -> bytes:
-    """Exports as they were made before streaming: every quad in memory, sorted, serialised at once."""
-    rdf_format, keeps_graphs, _ = export_module.FORMATS[fmt]
-    quads = []
-    for g in export_module.selected_graphs(store, **kwargs):
-        for q in store.store.quads_for_pattern(None, None, None, g):
-            quads.append(q if keeps_graphs else ox.Triple(q.subject, q.predicate, q.object))
-    unique = {str(q): q for q in quads}
-    items = [unique[k] for k in sorted(unique)]
-    if fmt == "json-ld":
-        return export_module.compact_json_ld(items)
-    prefixes = {k: str(v) for k, v in export_module.PREFIXES.items()} if fmt in ("turtle", "trig") else None
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes)
-
-
 @pytest.fixture(scope="module")
 def small_store(tmp_path_factory, vocab, validator):
     store = GraphStore(tmp_path_factory.mktemp("exports") / "store")
@@ -172,22 +156,16 @@ def small_store(tmp_path_factory, vocab, validator):
     return store
 
 
-@pytest.mark.parametrize("fmt", sorted(export_module.FORMATS))
-def test_streamed_exports_are_the_same_bytes(small_store, fmt, monkeypatch):
-    expected = reference_export(small_store, fmt)
-    assert export_module.export(small_store, fmt) == expected
-    # with runs spilled to temporary files and merged
-    monkeypatch.setattr(export_module, "CHUNK_KEYS", 500)
-    monkeypatch.setattr(export_module, "CHUNK_CHARS", 20_000)
-    assert export_module.export(small_store, fmt) == expected
-
-
 def test_json_ld_of_one_graph_and_of_none(tmp_path, vocab, validator):
     store = GraphStore(tmp_path / "one")
     build([REPO / "data" / "documents" / "bella_en.md"], store, vocab=vocab, validator=validator)
-    assert export_module.export(store, "json-ld") == reference_export(store, "json-ld")
+    graphs = export_module.selected_graphs(store)
+    quads = [q for g in graphs for q in store.store.quads_for_pattern(None, None, None, g)]
+    assert export_module.export(store, "json-ld") == export_module.compact_json_ld(quads)
     document = json.loads(export_module.export(store, "json-ld"))
     assert "graph" in document
+    empty = GraphStore(tmp_path / "empty")
+    assert json.loads(export_module.export(empty, "json-ld")) == json.loads(export_module.compact_json_ld([]))
 
 
 def test_validate_store_is_validate_of_each_graph(small_store, validator):
@@ -197,3 +175,35 @@ def test_validate_store_is_validate_of_each_graph(small_store, validator):
         assert set(graph) == set(triples_of(small_store, doc.graph))
         expected = validator.validate_with_pyshacl(graph)
         assert (reports[name].conforms, reports[name].violations) == (expected.conforms, expected.violations)
+
+
+def test_validate_store_in_workers_is_validate_in_one_process(tmp_path, vocab, validator, monkeypatch):
+    import coopkg.validate as validate_module
+
+    store = GraphStore(tmp_path / "store")
+    build([REPO / "data" / "documents"], store, vocab=vocab, validator=validator)
+    docs = store.documents()
+    # one stored graph made non-conforming behind the build's back: its programme loses its title
+    broken = sorted(docs)[0]
+    triples = [t for t in triples_of(store, docs[broken].graph)
+               if not (str(t[1]) == "http://purl.org/dc/terms/title" and "/programme/" in str(t[0]))]
+    store.replace_graph(docs[broken].graph, triples_graph(triples))
+    monkeypatch.setattr(validate_module, "PARALLEL_FROM", 2)  # the sample documents are fewer than the default
+    in_workers = []
+    import coopkg.store as store_module
+
+    real = store_module.map_in_readers
+
+    def spy(*args, **kwargs):
+        in_workers.append(dict(real(*args, **kwargs)))
+        return iter(in_workers[-1].items())
+
+    monkeypatch.setattr(store_module, "map_in_readers", spy)
+    serial = validate_store(store, validator, workers=1)
+    parallel = validate_store(store, validator, workers=2)
+    assert list(parallel) == list(serial) == sorted(docs)
+    assert {n: (r.conforms, r.violations) for n, r in parallel.items()} == \
+        {n: (r.conforms, r.violations) for n, r in serial.items()}
+    assert [n for n, r in parallel.items() if not r.conforms] == [broken]
+    assert len(parallel[broken].graph) > 0
+    assert len(in_workers) == 1 and in_workers[0][broken] is False and sum(in_workers[0].values()) == len(docs) - 1

@@ -527,7 +527,7 @@ class _Pool:
                  base: str):
         import multiprocessing
 
-        self.workers = _default_workers() if workers is None else max(1, int(workers))
+        self.workers = default_workers() if workers is None else max(1, int(workers))
         self._pool = None
         self._args = None
         self.used = False
@@ -579,7 +579,7 @@ class _Pool:
             self._pool = None
 
 
-def _default_workers() -> int:
+def default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

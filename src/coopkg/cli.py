@@ -172,7 +172,9 @@ def list_queries(fmt: str) -> None:
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
               help="text: one line per problem; turtle: the raw SHACL validation report.")
-def validate(store_path: Path | None, fmt: str) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that validate graphs (default: one per core). The result is the same.")
+def validate(store_path: Path | None, fmt: str, workers: int | None) -> None:
     """Validate every document graph in the store against the SHACL shapes; exit 1 if any does not conform.
 
     \b
@@ -181,11 +183,12 @@ def validate(store_path: Path | None, fmt: str) -> None:
     """
     from rdflib import Graph
 
+    from .build import default_workers
     from .validate import Validator, validate_store
     from .vocabulary import Vocabulary
 
     store = _open_store(store_path, read_only=True)
-    reports = validate_store(store, Validator(Vocabulary.load()))
+    reports = validate_store(store, Validator(Vocabulary.load()), workers=workers or default_workers())
     failing = {name: r for name, r in reports.items() if not r.conforms}
     if fmt == "turtle":
         merged = Graph()
@@ -208,21 +211,31 @@ def validate(store_path: Path | None, fmt: str) -> None:
 @_store_option
 @click.option("--with-model", is_flag=True, help="Include the ontology and vocabulary graphs.")
 @click.option("--with-build-log", is_flag=True, help="Include the build log (times make output differ run to run).")
-def export(fmt: str, output: Path | None, store_path: Path | None, with_model: bool, with_build_log: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that compact JSON-LD graphs (default: one per core). The result is the same.")
+def export(fmt: str, output: Path | None, store_path: Path | None, with_model: bool, with_build_log: bool,
+           workers: int | None) -> None:
     """Write the graph in an RDF format: document graphs, merged for triple formats.
 
     \b
     Example:
       coopkg export --format json-ld --output out/graph.jsonld
     """
+    from .build import default_workers
     from .export import export as run_export
     from .export import write_atomically
 
     store = _open_store(store_path, read_only=True)
-    if output is None:
-        sys.stdout.buffer.write(run_export(store, fmt, model=with_model, build_log=with_build_log))
+
+    def write(handle) -> None:
+        run_export(store, fmt, handle, model=with_model, build_log=with_build_log,
+                   workers=workers or default_workers())
+
+    if output is None:  # streamed: an export that fails half way exits non-zero after what it wrote
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
         return
-    write_atomically(output, lambda handle: run_export(store, fmt, handle, model=with_model, build_log=with_build_log))
+    write_atomically(output, write)
 
 
 @main.command()

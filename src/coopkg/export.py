@@ -2,11 +2,13 @@
 
 Document graphs by default; the model's graphs and the build log only when asked for.
 
-Exports stream: the quads are put in their stable order (sorted by their N-Quads form, without repeats) by
-an external merge sort that keeps at most a chunk of them in memory and spills the rest to temporary files,
-and the serialiser writes as it reads. JSON-LD is built one named graph at a time (a graph's JSON-LD object
-depends on that graph alone), and the graph objects are put in their stable order the same way. The bytes
-are those of sorting and serialising everything at once.
+Exports stream, in an order that depends only on the quads stored (not on the order they were loaded in).
+Quad formats (N-Quads, TriG) write graph after graph in the order of their IRIs, each graph's quads in the
+order of the store's index for that graph (nothing is sorted in Python: the store's keys are already in a
+stable order, that of the pyoxigraph version in use). JSON-LD is built one named graph at a time (a
+graph's JSON-LD object depends on that graph alone), in the same order of graphs. Triple formats (Turtle,
+N-Triples) merge the graphs and write each triple once: the triples are sorted by their N-Triples form by
+an external merge sort that keeps at most a chunk of them in memory and spills the rest to temporary files.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from rdflib import Dataset
 
 from .namespaces import PREFIXES
 from .resources import resource_dir
-from .store import BUILD_LOG_SUFFIX, MODEL_GRAPH_BASE, GraphStore
+from .store import BUILD_LOG_SUFFIX, MODEL_GRAPH_BASE, GraphStore, can_fork, map_in_readers
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, False, ".ttl"),
@@ -35,13 +37,14 @@ FORMATS = {
 
 #: Sort keys kept in memory before a sorted run is spilled to a temporary file.
 CHUNK_KEYS = 400_000
-#: Characters of JSON-LD graph objects kept in memory before a sorted run is spilled.
-CHUNK_CHARS = 64_000_000
-#: Quads parsed back from the merged runs at a time.
+#: Triples parsed back from the merged runs at a time.
 PARSE_BLOCK = 20_000
+#: Fewer graphs than this are compacted to JSON-LD in this process (starting workers costs more).
+PARALLEL_FROM = 64
 
 
 def selected_graphs(store: GraphStore, *, model: bool = False, build_log: bool = False) -> list[ox.NamedNode]:
+    """The named graphs an export writes, in the order of their IRIs."""
     out = []
     for iri in store.named_graphs():
         is_model = iri.startswith(MODEL_GRAPH_BASE)
@@ -52,41 +55,40 @@ def selected_graphs(store: GraphStore, *, model: bool = False, build_log: bool =
     return out
 
 
-def export_quads(store: GraphStore, graphs: list[ox.NamedNode], keep_graphs: bool) -> list:
-    """The quads of the chosen graphs in a stable order (or triples, merged, for triple formats)."""
-    return list(iter_export_quads(store, graphs, keep_graphs))
-
-
 def iter_export_quads(store: GraphStore, graphs: list[ox.NamedNode], keep_graphs: bool,
-                      chunk: int = CHUNK_KEYS) -> Iterator:
-    """`export_quads` as a stream: sorted by N-Quads form, repeats dropped, at most `chunk` in memory."""
-    def items():
+                      chunk: int | None = None) -> Iterator:
+    """The quads of the chosen graphs, graph after graph; or, for triple formats, their distinct triples
+    sorted by N-Triples form (at most `chunk` of them in memory, CHUNK_KEYS by default)."""
+    chunk = chunk or CHUNK_KEYS
+    if keep_graphs:
         for g in graphs:
-            for q in store.store.quads_for_pattern(None, None, None, g):
-                yield q if keep_graphs else ox.Triple(q.subject, q.predicate, q.object)
-
+            yield from store.store.quads_for_pattern(None, None, None, g)
+        return
     first: dict = {}
-    source = items()
-    for item in source:  # the common case: everything fits in one chunk, no temporary files
-        first[str(item)] = item
+    source = (q.triple for g in graphs for q in store.store.quads_for_pattern(None, None, None, g))
+    for triple in source:  # the common case: everything fits in one chunk, no temporary files
+        first[str(triple)] = triple
         if len(first) >= chunk:
             break
     else:
         for key in sorted(first):
             yield first[key]
         return
-    # More than a chunk: sorted runs on disk, merged, parsed back (N-Quads form round-trips exactly).
-    fmt = ox.RdfFormat.N_QUADS if keep_graphs else ox.RdfFormat.N_TRIPLES
-    keys = _chain(first.keys(), (str(item) for item in source))
+    # More than a chunk: sorted runs on disk, merged, parsed back (N-Triples form round-trips exactly).
+    keys = _chain(first.keys(), (str(triple) for triple in source))
     del first
     block: list[str] = []
     for key in _external_sort(keys, chunk):
         block.append(key)
         if len(block) >= PARSE_BLOCK:
-            yield from ox.parse((" .\n".join(block) + " .\n").encode("utf-8"), format=fmt)
+            yield from _parse_triples(block)
             block = []
     if block:
-        yield from ox.parse((" .\n".join(block) + " .\n").encode("utf-8"), format=fmt)
+        yield from _parse_triples(block)
+
+
+def _parse_triples(block: list[str]) -> Iterator[ox.Triple]:
+    return (q.triple for q in ox.parse((" .\n".join(block) + " .\n").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
 
 
 def _chain(*iterables: Iterable[str]) -> Iterator[str]:
@@ -94,20 +96,18 @@ def _chain(*iterables: Iterable[str]) -> Iterator[str]:
         yield from it
 
 
-def _external_sort(keys: Iterable[str], chunk: int, weight=None) -> Iterator[str]:
-    """The distinct keys (one-line strings) in sorted order, sorting runs of `chunk` units in memory
-    (units: keys, or `weight(key)` each) and merging the runs from temporary files."""
+def _external_sort(keys: Iterable[str], chunk: int) -> Iterator[str]:
+    """The distinct keys (one-line strings) in sorted order, sorting runs of `chunk` keys in memory and
+    merging the runs from temporary files."""
     with tempfile.TemporaryDirectory(prefix="coopkg-export-") as tmp:
         runs: list[Path] = []
         buffer: set[str] = set()
-        size = 0
         for key in keys:
             if key not in buffer:
                 buffer.add(key)
-                size += weight(key) if weight else 1
-                if size >= chunk:
+                if len(buffer) >= chunk:
                     runs.append(_write_run(Path(tmp), len(runs), buffer))
-                    buffer, size = set(), 0
+                    buffer = set()
         if not runs:
             yield from sorted(buffer)
             return
@@ -137,8 +137,9 @@ def _write_run(folder: Path, n: int, keys: set[str]) -> Path:
 
 
 def export(store: GraphStore, fmt: str, output: IO[bytes] | None = None, *, model: bool = False,
-           build_log: bool = False) -> bytes | None:
-    """Serialise the store; returns bytes when no output stream is given."""
+           build_log: bool = False, workers: int = 1) -> bytes | None:
+    """Serialise the store; returns bytes when no output stream is given. JSON-LD, whose graphs are
+    compacted one at a time, uses `workers` processes where the platform forks (the same bytes)."""
     rdf_format, keeps_graphs, _ = FORMATS[fmt]
     graphs = selected_graphs(store, model=model, build_log=build_log)
     if fmt == "json-ld":
@@ -146,9 +147,9 @@ def export(store: GraphStore, fmt: str, output: IO[bytes] | None = None, *, mode
             import io
 
             buffer = io.BytesIO()
-            write_json_ld(store, graphs, buffer)
+            write_json_ld(store, graphs, buffer, workers)
             return buffer.getvalue()
-        write_json_ld(store, graphs, output)
+        write_json_ld(store, graphs, output, workers)
         return None
     items = iter_export_quads(store, graphs, keeps_graphs)
     prefixes = {k: str(v) for k, v in PREFIXES.items()} if fmt in ("turtle", "trig") else None
@@ -168,28 +169,22 @@ def compact_json_ld(quads: list) -> bytes:
     return (json.dumps(_sorted(document), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[bytes],
-                  chunk_chars: int = CHUNK_CHARS) -> None:
-    """`compact_json_ld` of the graphs' quads, written as a stream (the same bytes).
+def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[bytes], workers: int = 1) -> None:
+    """The graphs compacted with coopkg's context, written as a stream, one graph's object at a time.
 
     With two graphs or more, rdflib's compaction gives {"@context": ..., graph-key: [one object per graph]},
-    each graph's object the same as when that graph is compacted alone (without its "@context"); with fewer,
-    the document has another shape and is made the old way (it is small)."""
+    each graph's object the same as when that graph is compacted alone (without its "@context"); they are
+    written in the order of the graphs' IRIs. With fewer, the document has another shape and is made at once
+    by `compact_json_ld` (it is small)."""
     nonempty = [g for g in graphs if next(iter(store.store.quads_for_pattern(None, None, None, g)), None) is not None]
     if len(nonempty) < 2:
-        quads = list(iter_export_quads(store, nonempty, True))
-        output.write(compact_json_ld(quads))
+        output.write(compact_json_ld(list(iter_export_quads(store, nonempty, True))))
         return
     from rdflib.plugins.shared.jsonld.context import Context
     from rdflib.plugins.shared.jsonld.keys import GRAPH
 
     context = jsonld_context()
     graph_key = Context(context).get_key(GRAPH)
-
-    def graph_objects() -> Iterator[str]:
-        for g in nonempty:
-            item = _graph_object(store.store.quads_for_pattern(None, None, None, g), context)
-            yield json.dumps(item, ensure_ascii=False, sort_keys=True)  # its sort key in the document's list
 
     top = {"@context": _sorted(context), graph_key: None}
     keys = sorted(top)
@@ -200,16 +195,27 @@ def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[byte
         if key == graph_key:
             write(b"[\n")
             first = True
-            for obj in _external_sort(graph_objects(), chunk_chars, weight=len):
+            iris = [g.value for g in nonempty]
+            if workers > 1 and len(iris) >= PARALLEL_FROM and can_fork():
+                objects = map_in_readers(store, _graph_object_json, context, iris, workers)
+            else:
+                objects = (_graph_object_json(store, context, iri) for iri in iris)
+            for obj in objects:
                 if not first:
                     write(b",\n")
                 first = False
-                write(b"  " + _indented(json.loads(obj), 2))
+                write(obj)
             write(b"\n ]")
         else:
             write(_indented(top[key], 1))
         write(b",\n" if i + 1 < len(keys) else b"\n")
     write(b"}\n")
+
+
+def _graph_object_json(store: GraphStore, context: dict, graph_iri: str) -> bytes:
+    """One graph's object as it is written in the document's list of graphs."""
+    quads = store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))
+    return b"  " + _indented(_graph_object(quads, context), 2)
 
 
 def _graph_object(quads: Iterable, context: dict) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,7 @@ class GraphStore:
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_store_path()
+        self.read_only = read_only
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"no coopkg store at {self.path} (run `coopkg build` first)")
         try:
@@ -172,7 +174,8 @@ class GraphStore:
         return sorted(g.value for g in self.store.named_graphs())
 
     def flush(self) -> None:
-        self.store.flush()
+        if not self.read_only:  # a read-only store has nothing of its own to write
+            self.store.flush()
 
     def optimize(self) -> None:
         """Compact the database (RocksDB), as after a large load: the files the bulk loader adds are merged, so
@@ -234,6 +237,52 @@ class GraphWriter:
 
     def close(self) -> None:
         self.flush()
+
+
+# -- reading in worker processes ---------------------------------------------------------------
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (they inherit what this process has loaded)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_in_readers(store: GraphStore, function: Callable, state, items: Iterable, workers: int, *,
+                   ordered: bool = True, chunksize: int = 16) -> Iterator:
+    """`function(reader, state, item)` for each item, computed in `workers` forked processes that each open
+    the store read-only as `reader`; in the items' order, or as they come when not `ordered`.
+
+    `function` must be a module-level function; it and `state` are inherited, not pickled. Only results
+    travel back. Call only where `can_fork()`."""
+    import multiprocessing
+    import warnings
+
+    store.flush()  # what this process wrote, visible to the readers
+    with warnings.catch_warnings():
+        # Python >= 3.12 warns about forking a process with threads (the store's); the readers open their own
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_open_reader,
+                                                        initargs=(str(store.path), function, state))
+    try:
+        yield from (pool.imap if ordered else pool.imap_unordered)(_read_in_worker, items, chunksize=chunksize)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# In a reader process of map_in_readers: its read-only store, the function and its state.
+_READER: tuple | None = None
+
+
+def _open_reader(path: str, function: Callable, state) -> None:
+    global _READER
+    _READER = (GraphStore(path, read_only=True), function, state)
+
+
+def _read_in_worker(item):
+    reader, function, state = _READER
+    return function(reader, state, item)
 
 
 def graph_of(store: GraphStore, graph_iri: str) -> Graph:
