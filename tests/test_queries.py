@@ -642,3 +642,29 @@ def test_gaps_and_funders_on_synthetic_programmes(synthetic):
     assert programmes(run(synthetic, "programmes-by-funder", funder="AECID")) == {"synth-b"}
     titles = {local(r["programme"]): r["title"] for r in run(synthetic, "programmes-active", year="2022")}
     assert titles["synth-a"] == "Synthetic Programme A"  # English preferred over Spanish
+
+
+def test_names_resolve_the_same_on_the_store_and_on_an_endpoint(store_target, endpoint_target):
+    """The store picks candidate names with a regular expression, an endpoint sends every name: every
+    name in the corpus, as stored, upper-cased and with its accents stripped, resolves the same way."""
+    from coopkg.query import _CLASS_HINTS, _NAMES_QUERY, resolve_resource
+    from coopkg.text import fold
+
+    names = {row["name"].value for row in store_target.select(_NAMES_QUERY).rows}
+    assert len(names) > 100 and any(not n.isascii() for n in names) and any("+" in n for n in names)
+
+    def resolved(value: str, parameter: str, target) -> str:
+        try:
+            return resolve_resource(value, parameter, target).value
+        except QueryError as err:
+            return f"error: {err}"
+
+    # the names that test the pattern most (accents, "+", punctuation), and a sample of the rest
+    hard = sorted(n for n in names if not n.isascii() or not n.replace(" ", "").isalnum())
+    sample = hard[::40] + sorted(names)[::400]
+    for parameter in ("funder", "programme", "place"):
+        assert parameter in _CLASS_HINTS
+        for name in sample:
+            for value in {name, name.upper(), fold(name)}:
+                assert resolved(value, parameter, store_target) == resolved(value, parameter, endpoint_target), \
+                    (parameter, value)

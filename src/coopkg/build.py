@@ -33,7 +33,7 @@ from .namespaces import CK, DEFAULT_BASE
 from .read import MAX_BYTES, DocumentError, iter_document_paths, parse_document, read_file_bytes
 from .resources import model_paths
 from .store import GraphStore, GraphWriter, triples_to_ntriples
-from .text import normal_key
+from .text import names_with_key, normal_key
 from .validate import Validator
 from .vocabulary import Vocabulary
 
@@ -157,23 +157,6 @@ def stored_programme_names(store: GraphStore, keys: Iterable[str] | None = None)
         if wanted is None or key in wanted:
             known.setdefault(key, iri)
     return known
-
-
-def names_with_key(key: str) -> str:
-    """A regular expression (for SPARQL REGEX with the "i" flag) that matches at least every name whose
-    `normal_key` is `key`, so that the store can pick the few candidates and Python decide.
-
-    `normal_key` folds case and accents one character for one, and joins the words (runs of letters and
-    digits, a trailing "+" kept) with single spaces. So a word's ASCII character may stand for itself or for
-    any non-ASCII character, and anything that is not an ASCII letter or digit may come between words. (Not
-    the exact Unicode classes: the store refuses a regular expression that compiles that large.)"""
-    other = "[^a-z0-9]"
-
-    def char(c: str) -> str:
-        return rf"(?:{re.escape(c)}|[^\x00-\x7F])" if c.isascii() else r"[^\x00-\x7F]"
-
-    words = [w.rstrip("+") for w in key.split(" ") if w.rstrip("+")]
-    return f"^{other}*" + f"{other}+".join("".join(char(c) for c in w) for w in words) + f"{other}*$"
 
 
 # -------------------------------------------------------------------------------------------------

@@ -83,6 +83,23 @@ def normal_key(text: str) -> str:
     return " ".join(t for t, _, _ in tokens(fold(text)))
 
 
+def names_with_key(key: str) -> str:
+    """A regular expression (for SPARQL REGEX with the "i" flag) that matches at least every name whose
+    `normal_key` is `key`, so that the store can pick the few candidates and Python decide.
+
+    `normal_key` folds case and accents one character for one, and joins the words (runs of letters and
+    digits, a trailing "+" kept) with single spaces. So a word's ASCII character may stand for itself or for
+    any non-ASCII character, and anything that is not an ASCII letter or digit may come between words. (Not
+    the exact Unicode classes: the store refuses a regular expression that compiles that large.)"""
+    other = "[^a-z0-9]"
+
+    def char(c: str) -> str:
+        return rf"(?:{re.escape(c)}|[^\x00-\x7F])" if c.isascii() else r"[^\x00-\x7F]"
+
+    words = [w.rstrip("+") for w in key.split(" ") if w.rstrip("+")]
+    return f"^{other}*" + f"{other}+".join("".join(char(c) for c in w) for w in words) + f"{other}*$"
+
+
 def slug(text: str, max_length: int = 80) -> str:
     """A stable, readable IRI segment: folded words joined by hyphens."""
     words = [t for t, _, _ in tokens(fold(text.replace("+", " plus ")))]
