@@ -345,10 +345,10 @@ def bench_size(args, n: int, log) -> dict:
     store = work / f"store-{n}"
     kept = work / f"store-{n}.build.json"  # the build's figures, kept with the store
     if args.reuse and store.is_dir() and kept.exists():
-        log(f"[{n}] build: reusing {store} (built {dt.datetime.fromtimestamp(kept.stat().st_mtime):%Y-%m-%d %H:%M})")
+        built = f"{dt.datetime.fromtimestamp(kept.stat().st_mtime):%Y-%m-%d %H:%M}"
+        log(f"[{n}] build: reusing {store} (built {built})")
         b = json.loads(kept.read_text(encoding="utf-8"))
-        res["notes"].append(f"build figures from the run that kept {store.name} "
-                            f"({dt.datetime.fromtimestamp(kept.stat().st_mtime):%Y-%m-%d %H:%M}); "
+        res["notes"].append(f"build figures from the run that kept {store.name} ({built}); "
                             "the later steps ran on that store")
     else:
         shutil.rmtree(store, ignore_errors=True)

@@ -60,10 +60,10 @@ def test_triple_formats_spilled_to_disk_are_the_same_bytes(built, fmt, monkeypat
 
 
 def test_json_ld_compacted_in_workers_is_the_same_bytes(built, monkeypatch):
-    import coopkg.export as export_module
+    import coopkg.store as store_module
 
     one_process = export(built, "json-ld")
-    monkeypatch.setattr(export_module, "PARALLEL_FROM", 2)  # the dev corpus has fewer graphs than the default
+    monkeypatch.setattr(store_module, "READERS_FROM", 2)  # the dev corpus has fewer graphs than the default
     assert export(built, "json-ld", workers=2) == one_process
 
 

@@ -178,7 +178,7 @@ def test_validate_store_is_validate_of_each_graph(small_store, validator):
 
 
 def test_validate_store_in_workers_is_validate_in_one_process(tmp_path, vocab, validator, monkeypatch):
-    import coopkg.validate as validate_module
+    import coopkg.store as store_module
 
     store = GraphStore(tmp_path / "store")
     build([REPO / "data" / "documents"], store, vocab=vocab, validator=validator)
@@ -188,10 +188,8 @@ def test_validate_store_in_workers_is_validate_in_one_process(tmp_path, vocab, v
     triples = [t for t in triples_of(store, docs[broken].graph)
                if not (str(t[1]) == "http://purl.org/dc/terms/title" and "/programme/" in str(t[0]))]
     store.replace_graph(docs[broken].graph, triples_graph(triples))
-    monkeypatch.setattr(validate_module, "PARALLEL_FROM", 2)  # the sample documents are fewer than the default
+    monkeypatch.setattr(store_module, "READERS_FROM", 2)  # the sample documents are fewer than the default
     in_workers = []
-    import coopkg.store as store_module
-
     real = store_module.map_in_readers
 
     def spy(*args, **kwargs):

@@ -25,7 +25,7 @@ from rdflib import Dataset
 
 from .namespaces import PREFIXES
 from .resources import resource_dir
-from .store import BUILD_LOG_SUFFIX, MODEL_GRAPH_BASE, GraphStore, can_fork, map_in_readers
+from .store import BUILD_LOG_SUFFIX, MODEL_GRAPH_BASE, GraphStore, map_in_readers, readers_pay
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, False, ".ttl"),
@@ -39,8 +39,6 @@ FORMATS = {
 CHUNK_KEYS = 400_000
 #: Triples parsed back from the merged runs at a time.
 PARSE_BLOCK = 20_000
-#: Fewer graphs than this are compacted to JSON-LD in this process (starting workers costs more).
-PARALLEL_FROM = 64
 
 
 def selected_graphs(store: GraphStore, *, model: bool = False, build_log: bool = False) -> list[ox.NamedNode]:
@@ -196,7 +194,7 @@ def write_json_ld(store: GraphStore, graphs: list[ox.NamedNode], output: IO[byte
             write(b"[\n")
             first = True
             iris = [g.value for g in nonempty]
-            if workers > 1 and len(iris) >= PARALLEL_FROM and can_fork():
+            if readers_pay(len(iris), workers):
                 objects = map_in_readers(store, _graph_object_json, context, iris, workers)
             else:
                 objects = (_graph_object_json(store, context, iri) for iri in iris)

@@ -241,11 +241,16 @@ class GraphWriter:
 
 # -- reading in worker processes ---------------------------------------------------------------
 
-def can_fork() -> bool:
-    """Whether worker processes can be forked here (they inherit what this process has loaded)."""
+#: Fewer items than this are worked on in this process (starting reader processes costs more).
+READERS_FROM = 64
+
+
+def readers_pay(items: int, workers: int) -> bool:
+    """Whether `map_in_readers` is worth it for this many items: more than one worker, enough items, and a
+    platform that forks (the readers inherit what this process has loaded)."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return workers > 1 and items >= READERS_FROM and "fork" in multiprocessing.get_all_start_methods()
 
 
 def map_in_readers(store: GraphStore, function: Callable, state, items: Iterable, workers: int, *,
@@ -254,7 +259,7 @@ def map_in_readers(store: GraphStore, function: Callable, state, items: Iterable
     the store read-only as `reader`; in the items' order, or as they come when not `ordered`.
 
     `function` must be a module-level function; it and `state` are inherited, not pickled. Only results
-    travel back. Call only where `can_fork()`."""
+    travel back. Call only where `readers_pay`."""
     import multiprocessing
     import warnings
 

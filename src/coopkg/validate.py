@@ -169,22 +169,18 @@ def _short(term) -> str:
     return text
 
 
-#: Fewer document graphs than this are validated in this process (starting workers costs more).
-PARALLEL_FROM = 64
-
-
 def validate_store(store, validator: Validator, workers: int = 1) -> dict[str, Report]:
     """Validate every document graph in a store; returns the report of each, by file name.
 
     With `workers` > 1 (where the platform forks), worker processes open the store read-only and give each
     graph's verdict; a graph they find non-conforming is validated again here for its full report, so the
     reports are those of validating each graph in this process."""
-    from .store import can_fork, map_in_readers, triples_of
+    from .store import map_in_readers, readers_pay, triples_of
 
     documents = sorted(store.documents().items())
     check = validator.conformance_check()
     verdicts: dict[str, bool] = {}
-    if workers > 1 and len(documents) >= PARALLEL_FROM and check is not None and can_fork():
+    if check is not None and readers_pay(len(documents), workers):
         verdicts = dict(map_in_readers(store, _verdict, validator, [(n, d.graph) for n, d in documents], workers,
                                        ordered=False))
     # validate_triples(triples_of(...)) is validate(graph_of(...)) without building each rdflib Graph
