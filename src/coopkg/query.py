@@ -251,7 +251,8 @@ def _names(target: Target, classes: list[str], key: str) -> list[tuple[str, str,
     query = _NAMES_QUERY.replace("?resource a ?class .", f"VALUES ?class {{ {values} }}\n  ?resource a ?class .")
     if isinstance(target, StoreTarget):
         pattern = ox.Literal(names_with_key(key))  # str(): its escaped N-Triples form
-        query = query.replace("BIND (STR(?n) AS ?name)", f'BIND (STR(?n) AS ?name)\n  FILTER (REGEX(?name, {pattern}, "i"))')
+        # on ?n, not the BIND's ?name: Oxigraph then filters the names before joining them with the types (2x)
+        query = query.replace("BIND (STR(?n) AS ?name)", f'BIND (STR(?n) AS ?name)\n  FILTER (REGEX(STR(?n), {pattern}, "i"))')
     table = target.select(query)
     return [(r["resource"].value, r["class"].value, r["name"].value, r["how"].value) for r in table.rows]
 
